@@ -1,0 +1,130 @@
+"""Leercultuur: grow a learning culture at work."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, g, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config, DemoConfig
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
+
+_hooks_installed = False
+
+
+def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` is a config class or a dict of overrides."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    if config is None:
+        config = DemoConfig if os.environ.get("LEERCULTUUR_DEMO") else Config
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(or LEERCULTUUR_DEMO=1 for a local demo)."
+        )
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+
+    from .logging_setup import configure_logging
+
+    configure_logging(app)
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from .cli import register_cli
+    from .errors import register_error_handlers
+    from .orgs.context import register_org_context
+    from .security import register_security_headers
+
+    register_org_context(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    global _hooks_installed
+    from . import models  # noqa: F401  (register every model)
+    from .tenancy import install_session_hooks
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    if not _hooks_installed:
+        install_session_hooks()
+        _hooks_installed = True
+
+    from .accounts.services import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = None  # our session_version does this on the server
+
+
+def _select_locale() -> str:
+    languages = ("nl", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    org = g.get("org")
+    if org is not None and org.locale in languages:
+        return org.locale
+    return "nl"
+
+
+def _select_timezone() -> str:
+    org = g.get("org")
+    return org.timezone if org is not None else "Europe/Amsterdam"
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Importing a feature's routes attaches them to its blueprint.
+    from .accounts import bp as accounts_bp
+    from .accounts import routes as _accounts_routes  # noqa: F401
+    from .ambassadors import bp as ambassadors_bp
+    from .main import bp as main_bp
+    from .main import routes as _main_routes  # noqa: F401
+    from .manager_kpis import bp as manager_kpis_bp
+    from .nudges import bp as nudges_bp
+    from .orgs import bp as orgs_bp
+    from .orgs import routes as _orgs_routes  # noqa: F401
+
+    for blueprint in (main_bp, accounts_bp, orgs_bp, ambassadors_bp, nudges_bp, manager_kpis_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .permissions import can_admin, has_role
+
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        has_role=has_role,
+        can_admin=can_admin,
+        csrf_token=generate_csrf,
+    )
+
+    @app.context_processor
+    def inject_org() -> dict[str, Any]:
+        return {"current_org": g.get("org"), "current_membership": g.get("membership")}

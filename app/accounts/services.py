@@ -1,0 +1,269 @@
+"""Sign-in: magic links, passwords and PINs, one-time sign-in codes, sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..orgs.models import Membership, Organisation
+from .models import CredentialKind, SignInToken, TokenPurpose, User
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+PIN_MIN = 6
+# Sign-in codes avoid letters and digits that look alike (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+class SignInError(Exception):
+    """A sign-in attempt that failed; ``reason`` is for logs and tests, never for the page."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-in-link")
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login loader: the cookie holds ``id:session_version``; an old version is refused."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def active_memberships(user_id: int) -> list[Membership]:
+    """The person's active memberships in every organisation (for sign-in and the switcher)."""
+    statement = (
+        select(Membership)
+        .join(Organisation, Organisation.id == Membership.org_id)
+        .where(Membership.user_id == user_id, Membership.active.is_(True))
+        .options(selectinload(Membership.organisation), selectinload(Membership.role_rows))
+        .order_by(Organisation.name)
+        .execution_options(skip_org_filter=True)
+    )
+    return list(db.session.scalars(statement))
+
+
+def find_user_by_login(login: str) -> User | None:
+    login = login.strip()
+    if "@" in login:
+        return db.session.scalars(select(User).where(User.email == normalise_email(login))).first()
+    return db.session.scalars(
+        select(User).where(func.lower(User.username) == login.lower())
+    ).first()
+
+
+def has_active_membership(user_id: int, org_id: int | None = None) -> bool:
+    statement = (
+        select(Membership.id)
+        .where(Membership.user_id == user_id, Membership.active.is_(True))
+        .execution_options(skip_org_filter=True)
+    )
+    if org_id is not None:
+        statement = statement.where(Membership.org_id == org_id)
+    return db.session.scalars(statement.limit(1)).first() is not None
+
+
+def _new_token(
+    user: User, purpose: TokenPurpose, lifetime: timedelta, now: datetime, org_id: int | None,
+    created_by_id: int | None = None, secret: str | None = None,
+) -> str:
+    secret = secret or secrets.token_urlsafe(32)
+    db.session.add(
+        SignInToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_hash_token(secret),
+            org_id=org_id,
+            created_at=now,
+            expires_at=now + lifetime,
+            created_by_id=created_by_id,
+        )
+    )
+    return secret
+
+
+def create_magic_link_token(
+    user: User, now: datetime, org_id: int | None = None, lifetime: timedelta | None = None
+) -> str:
+    """A signed, single-use link token (15 minutes unless ``lifetime`` says otherwise)."""
+    lifetime = lifetime or timedelta(minutes=current_app.config["MAGIC_LINK_MINUTES"])
+    secret = _new_token(user, TokenPurpose.magic_link, lifetime, now, org_id)
+    return _serializer().dumps(secret)
+
+
+def _consume(token_hash: str, purpose: TokenPurpose, now: datetime) -> SignInToken:
+    row = db.session.scalars(
+        select(SignInToken).where(
+            SignInToken.token_hash == token_hash, SignInToken.purpose == purpose
+        )
+    ).first()
+    if row is None:
+        raise SignInError("unknown")
+    if row.used_at is not None:
+        raise SignInError("used")
+    if row.expires_at <= now:
+        raise SignInError("expired")
+    # Single use even when two requests race: only one UPDATE matches used_at IS NULL.
+    result = db.session.execute(
+        update(SignInToken)
+        .where(SignInToken.id == row.id, SignInToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise SignInError("used")
+    return row
+
+
+def consume_magic_link(signed: str, now: datetime) -> tuple[User, int | None]:
+    """Check and use up a magic link; returns the person and the organisation it was for."""
+    try:
+        secret = _serializer().loads(signed)
+    except BadSignature as error:
+        raise SignInError("unknown") from error
+    row = _consume(_hash_token(secret), TokenPurpose.magic_link, now)
+    user = db.session.get(User, row.user_id)
+    if user is None or not has_active_membership(user.id):
+        raise SignInError("disabled")
+    return user, row.org_id
+
+
+def create_signin_code(user: User, now: datetime, org_id: int, created_by_id: int) -> str:
+    """A printable one-time code (for people without e-mail); older unused codes stop working."""
+    db.session.execute(
+        update(SignInToken)
+        .where(
+            SignInToken.user_id == user.id,
+            SignInToken.purpose == TokenPurpose.signin_code,
+            SignInToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    lifetime = timedelta(days=current_app.config["SIGNIN_CODE_DAYS"])
+    _new_token(user, TokenPurpose.signin_code, lifetime, now, org_id, created_by_id, secret=code)
+    return format_code(code)
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", code.upper())
+
+
+def consume_signin_code(username: str, code: str, now: datetime) -> tuple[User, int | None]:
+    user = find_user_by_login(username)
+    if user is None or "@" in username:
+        raise SignInError("unknown")
+    row = _consume(_hash_token(normalise_code(code)), TokenPurpose.signin_code, now)
+    if row.user_id != user.id:
+        raise SignInError("unknown")
+    if not has_active_membership(user.id):
+        raise SignInError("disabled")
+    return user, row.org_id
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    path = Path(__file__).with_name("common_passwords.txt")
+    return frozenset(
+        line.strip().lower() for line in path.read_text().splitlines() if line.strip()
+    )
+
+
+@dataclass(frozen=True)
+class CredentialProblem:
+    code: str  # "too_short", "too_long", "common", "pin_digits", "pin_simple", "like_name"
+
+
+def check_new_credential(kind: CredentialKind, value: str, user: User) -> CredentialProblem | None:
+    """Is this a good enough password or PIN? Returns the problem, or None."""
+    if kind == CredentialKind.pin:
+        if not value.isdigit():
+            return CredentialProblem("pin_digits")
+        if len(value) < PIN_MIN:
+            return CredentialProblem("too_short")
+        if len(value) > 12:
+            return CredentialProblem("too_long")
+        if len(set(value)) == 1 or value in "01234567890" or value in "09876543210":
+            return CredentialProblem("pin_simple")
+        return None
+    if len(value) < PASSWORD_MIN:
+        return CredentialProblem("too_short")
+    if len(value) > PASSWORD_MAX:
+        return CredentialProblem("too_long")
+    lowered = value.lower()
+    if lowered in _common_passwords():
+        return CredentialProblem("common")
+    names = {n.lower() for n in (user.username, user.email, user.name) if n}
+    if lowered in names or any(lowered == n.split("@")[0] for n in names):
+        return CredentialProblem("like_name")
+    return None
+
+
+def set_credential(user: User, kind: CredentialKind, value: str) -> None:
+    """Store a new password or PIN (scrypt) and end the person's other sessions."""
+    user.password_hash = generate_password_hash(value, method="scrypt")
+    user.credential_kind = kind
+    user.session_version += 1
+
+
+def check_credential(login: str, value: str) -> User:
+    """Sign in with e-mail or username and password or PIN."""
+    user = find_user_by_login(login)
+    if user is None or not user.password_hash:
+        # Same work whether or not the person exists, so timing tells nothing.
+        check_password_hash(_dummy_hash(), value)
+        raise SignInError("unknown")
+    if not check_password_hash(user.password_hash, value):
+        raise SignInError("wrong")
+    if not has_active_membership(user.id):
+        raise SignInError("disabled")
+    return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the person out everywhere: old session cookies no longer match."""
+    user.session_version += 1
+
+
+def mark_signed_in(user: User, now: datetime) -> None:
+    user.last_sign_in_at = now

@@ -1,0 +1,275 @@
+"""Admin pages: people, invitations, sign-in cards, teams and settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.services import create_magic_link_token, create_signin_code
+from ..db_types import utcnow
+from ..extensions import db
+from ..htmx import render
+from ..outbox.services import queue_mail
+from ..permissions import require_roles
+from ..tenancy import scoped_get_or_404
+from . import bp
+from .forms import (
+    ConfirmForm,
+    InviteForm,
+    MemberForm,
+    SettingsForm,
+    TeamForm,
+    role_choices,
+    union_role_choices,
+)
+from .models import Membership, OrgKind, Role, Team
+from .queries import member_page, team_choices, team_parents, team_rows
+from .services import (
+    MembershipExists,
+    add_member,
+    create_team,
+    disable_member,
+    enable_member,
+    find_or_create_user,
+    set_roles,
+    team_name_taken,
+    update_member,
+    update_settings,
+    update_team,
+    would_create_cycle,
+)
+
+INVITE_DAYS = 7
+
+
+def _roles_for_org():
+    return union_role_choices() if g.org.kind == OrgKind.union else role_choices()
+
+
+def _with_team_choices(form, field_name: str = "team_id", none_label: str | None = None):
+    field = getattr(form, field_name)
+    field.choices = [("", none_label or _("No team"))] + [
+        (str(i), n) for i, n in team_choices(g.org.id)
+    ]
+    return form
+
+
+@bp.get("/members")
+@require_roles(Role.admin)
+def members():
+    search = request.args.get("q", "")[:100]
+    team_id = request.args.get("team", type=int)
+    page = member_page(g.org.id, search, team_id, request.args.get("page", 1, type=int))
+    return render(
+        "orgs/members.html",
+        "orgs/_member_table.html",
+        page=page,
+        search=search,
+        team_id=team_id,
+        teams=team_choices(g.org.id),
+    )
+
+
+def _load_member(membership_id: int) -> tuple[Membership, User]:
+    membership = scoped_get_or_404(Membership, membership_id)
+    user = db.session.get(User, membership.user_id)
+    return membership, user
+
+
+@bp.route("/members/<int:membership_id>", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def member(membership_id: int):
+    membership, user = _load_member(membership_id)
+    form = _with_team_choices(MemberForm(obj=membership))
+    form.roles.choices = _roles_for_org()
+    current_roles = sorted(membership_roles(membership))
+    if request.method == "GET":
+        form.roles.data = current_roles
+        form.team_id.data = membership.team_id
+    if form.validate_on_submit():
+        if membership.user_id == current_user.id and str(Role.admin) not in form.roles.data:
+            form.roles.errors = [_("You cannot take away your own admin role.")]
+        else:
+            update_member(membership, form.team_id.data, form.job_title.data, current_user.id)
+            set_roles(membership, form.roles.data, current_user.id)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.member", membership_id=membership.id))
+    return render_template(
+        "orgs/member.html", membership=membership, person=user, form=form,
+        confirm=ConfirmForm(), roles=current_roles,
+    ), (400 if form.errors else 200)
+
+
+def membership_roles(membership: Membership) -> set[str]:
+    from .models import MembershipRole
+
+    return set(
+        db.session.scalars(
+            select(MembershipRole.role).where(MembershipRole.membership_id == membership.id)
+        )
+    )
+
+
+@bp.post("/members/<int:membership_id>/disable")
+@require_roles(Role.admin)
+def disable(membership_id: int):
+    membership, user = _load_member(membership_id)
+    if ConfirmForm().validate_on_submit():
+        if membership.user_id == current_user.id:
+            flash(_("You cannot switch off your own access."), "error")
+        else:
+            disable_member(membership, user, current_user.id, utcnow())
+            db.session.commit()
+            flash(_("%(name)s can no longer sign in here.", name=user.name), "success")
+    return redirect(url_for("orgs.member", membership_id=membership.id))
+
+
+@bp.post("/members/<int:membership_id>/enable")
+@require_roles(Role.admin)
+def enable(membership_id: int):
+    membership, user = _load_member(membership_id)
+    if ConfirmForm().validate_on_submit():
+        enable_member(membership, current_user.id)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return redirect(url_for("orgs.member", membership_id=membership.id))
+
+
+@bp.post("/members/<int:membership_id>/card")
+@require_roles(Role.admin)
+def signin_card(membership_id: int):
+    """Make a new one-time sign-in code and show it as a printable card with a QR code."""
+    membership, user = _load_member(membership_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("orgs.member", membership_id=membership.id))
+    if not user.username or not membership.active:
+        flash(_("Give this person a username first."), "error")
+        return redirect(url_for("orgs.member", membership_id=membership.id))
+    code = create_signin_code(user, utcnow(), g.org.id, current_user.id)
+    from ..audit.services import record_audit
+
+    record_audit(g.org.id, current_user.id, "member.signin_card_made", membership,
+                 subject_user_id=user.id)
+    db.session.commit()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    link = f"{base}{url_for('accounts.code_sign_in', u=user.username, c=code.replace('-', ''))}"
+    qr = segno.make(link, error="m").svg_data_uri(scale=5, border=2)
+    return render_template(
+        "orgs/signin_card.html", person=user, code=code, qr=qr, link_base=f"{base}/login/code",
+        days=current_app.config["SIGNIN_CODE_DAYS"],
+    )
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def invite():
+    form = _with_team_choices(InviteForm())
+    form.roles.choices = _roles_for_org()
+    if form.validate_on_submit():
+        email = form.email.data or None
+        username = form.username.data or None
+        taken = username and db.session.scalars(
+            select(User.id).where(User.username == username, User.email.is_distinct_from(email))
+        ).first()
+        if taken:
+            form.username.errors = [_("This username is already taken.")]
+        else:
+            user = find_or_create_user(form.name.data, email=email, username=username)
+            try:
+                add_member(
+                    g.org, user, form.roles.data or [Role.employee],
+                    db.session.get(Team, form.team_id.data) if form.team_id.data else None,
+                    form.job_title.data, current_user.id,
+                )
+            except MembershipExists:
+                db.session.rollback()
+                form.email.errors = [_("This person is already in %(org)s.", org=g.org.name)]
+            else:
+                if user.email:
+                    _queue_invitation(user)
+                db.session.commit()
+                flash(_("%(name)s was added.", name=user.name), "success")
+                return redirect(url_for("orgs.members"))
+    return render_template("orgs/invite.html", form=form), (400 if form.errors else 200)
+
+
+def _queue_invitation(user: User) -> None:
+    now = utcnow()
+    token = create_magic_link_token(user, now, org_id=g.org.id, lifetime=timedelta(days=INVITE_DAYS))
+    base = current_app.config["BASE_URL"].rstrip("/")
+    queue_mail(
+        key=f"invite:{g.org.id}:{user.id}:{token[-24:]}",
+        to=user.email,
+        template="orgs/emails/invitation",
+        locale=user.locale or g.org.locale,
+        kind="invitation",
+        name=user.name,
+        org_name=g.org.name,
+        inviter=current_user.name,
+        link=base + url_for("accounts.magic_link", token=token),
+        days=INVITE_DAYS,
+    )
+
+
+@bp.get("/teams")
+@require_roles(Role.admin)
+def teams():
+    form = _with_team_choices(TeamForm(), "parent_id", _("Not part of a unit"))
+    return render_template("orgs/teams.html", rows=team_rows(g.org.id), form=form)
+
+
+@bp.post("/teams")
+@require_roles(Role.admin)
+def create_team_route():
+    form = _with_team_choices(TeamForm(), "parent_id", _("Not part of a unit"))
+    if form.validate_on_submit():
+        if team_name_taken(g.org.id, form.name.data):
+            form.name.errors = [_("There is already a team with this name.")]
+        else:
+            create_team(g.org, form.name.data, form.parent_id.data, current_user.id)
+            db.session.commit()
+            flash(_("Team added."), "success")
+            return redirect(url_for("orgs.teams"))
+    return render_template("orgs/teams.html", rows=team_rows(g.org.id), form=form), 400
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def team(team_id: int):
+    team = scoped_get_or_404(Team, team_id)
+    form = _with_team_choices(TeamForm(obj=team), "parent_id", _("Not part of a unit"))
+    form.parent_id.choices = [c for c in form.parent_id.choices if c[0] != str(team.id)]
+    if form.validate_on_submit():
+        if team_name_taken(g.org.id, form.name.data, except_id=team.id):
+            form.name.errors = [_("There is already a team with this name.")]
+        elif would_create_cycle(team, form.parent_id.data, team_parents(g.org.id)):
+            form.parent_id.errors = [_("A team cannot be part of its own sub-team.")]
+        else:
+            update_team(team, form.name.data, form.parent_id.data, current_user.id)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.teams"))
+    return render_template("orgs/team.html", team=team, form=form), (400 if form.errors else 200)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require_roles(Role.admin)
+def settings():
+    form = SettingsForm(obj=g.org)
+    if form.validate_on_submit():
+        update_settings(
+            g.org, current_user.id, name=form.name.data, colour=form.colour.data.lower(),
+            locale=form.locale.data, timezone=form.timezone.data,
+            min_group_size=form.min_group_size.data,
+        )
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("orgs.settings"))
+    return render_template("orgs/settings.html", form=form), (400 if form.errors else 200)

@@ -1,0 +1,146 @@
+"""Changing people, roles and teams in one organisation. Services flush; routes commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from ..accounts.models import User
+from ..accounts.services import end_all_sessions, normalise_email
+from ..audit.services import record_audit
+from ..extensions import db
+from .models import Membership, MembershipRole, Organisation, Role, Team
+
+
+class MembershipExists(Exception):
+    """The person is already a member of this organisation."""
+
+
+def find_or_create_user(name: str, email: str | None = None, username: str | None = None) -> User:
+    """The global person with this e-mail or username, or a new one."""
+    user = None
+    if email:
+        email = normalise_email(email)
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+    if user is None and username:
+        user = db.session.scalars(
+            select(User).where(func.lower(User.username) == username.lower())
+        ).first()
+    if user is None:
+        user = User(name=name.strip(), email=email or None, username=username or None)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def add_member(
+    org: Organisation,
+    user: User,
+    roles: Iterable[Role | str] = (Role.employee,),
+    team: Team | None = None,
+    job_title: str | None = None,
+    actor_id: int | None = None,
+) -> Membership:
+    """Give ``user`` a membership in ``org`` with these roles and team."""
+    existing = db.session.scalars(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user.id)
+    ).first()
+    if existing is not None:
+        raise MembershipExists(user.id)
+    membership = Membership(
+        org_id=org.id, user_id=user.id, team_id=team.id if team else None, job_title=job_title
+    )
+    membership.role_rows = [MembershipRole(org_id=org.id, role=str(Role(r))) for r in set(roles)]
+    db.session.add(membership)
+    db.session.flush()
+    record_audit(org.id, actor_id, "member.added", membership, subject_user_id=user.id)
+    return membership
+
+
+def set_roles(membership: Membership, roles: Iterable[Role | str], actor_id: int | None) -> None:
+    """Replace the membership's roles; every person keeps at least the employee role."""
+    wanted = {str(Role(r)) for r in roles} or {str(Role.employee)}
+    current = {r.role for r in membership.role_rows}
+    if wanted == current:
+        return
+    db.session.execute(
+        delete(MembershipRole).where(
+            MembershipRole.membership_id == membership.id, MembershipRole.role.not_in(wanted)
+        )
+    )
+    for role in wanted - current:
+        db.session.add(
+            MembershipRole(org_id=membership.org_id, membership_id=membership.id, role=role)
+        )
+    db.session.flush()
+    db.session.expire(membership, ["role_rows"])
+    record_audit(membership.org_id, actor_id, "member.roles_changed", membership,
+                 subject_user_id=membership.user_id)
+
+
+def update_member(
+    membership: Membership, team_id: int | None, job_title: str | None, actor_id: int | None
+) -> None:
+    membership.team_id = team_id
+    membership.job_title = job_title or None
+    record_audit(membership.org_id, actor_id, "member.updated", membership,
+                 subject_user_id=membership.user_id)
+
+
+def disable_member(membership: Membership, user: User, actor_id: int | None, now: datetime) -> None:
+    """Stop a person's access to this organisation and end their sessions everywhere."""
+    membership.active = False
+    membership.disabled_at = now
+    end_all_sessions(user)
+    record_audit(membership.org_id, actor_id, "member.disabled", membership,
+                 subject_user_id=membership.user_id)
+
+
+def enable_member(membership: Membership, actor_id: int | None) -> None:
+    membership.active = True
+    membership.disabled_at = None
+    record_audit(membership.org_id, actor_id, "member.enabled", membership,
+                 subject_user_id=membership.user_id)
+
+
+def create_team(org: Organisation, name: str, parent_id: int | None, actor_id: int | None) -> Team:
+    team = Team(org_id=org.id, name=name.strip(), parent_id=parent_id)
+    db.session.add(team)
+    db.session.flush()
+    record_audit(org.id, actor_id, "team.created", team)
+    return team
+
+
+def update_team(team: Team, name: str, parent_id: int | None, actor_id: int | None) -> None:
+    team.name = name.strip()
+    team.parent_id = parent_id
+    record_audit(team.org_id, actor_id, "team.updated", team)
+
+
+def team_name_taken(org_id: int, name: str, except_id: int | None = None) -> bool:
+    statement = select(Team.id).where(
+        Team.org_id == org_id, func.lower(Team.name) == name.strip().lower()
+    )
+    if except_id is not None:
+        statement = statement.where(Team.id != except_id)
+    return db.session.scalars(statement).first() is not None
+
+
+def would_create_cycle(team: Team, parent_id: int | None, parents: dict[int, int | None]) -> bool:
+    """Would making ``parent_id`` the parent of ``team`` create a loop? ``parents`` maps id->parent."""
+    seen = set()
+    current = parent_id
+    while current is not None and current not in seen:
+        if current == team.id:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def update_settings(org: Organisation, actor_id: int | None, **values) -> None:
+    for name, value in values.items():
+        setattr(org, name, value)
+    record_audit(org.id, actor_id, "organisation.settings_changed", org)

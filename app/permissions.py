@@ -1,0 +1,58 @@
+"""Roles and the checks routes and templates use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+
+from .orgs.models import Role
+
+
+def current_roles() -> frozenset[Role]:
+    membership = g.get("membership")
+    return membership.roles if membership is not None else frozenset()
+
+
+def has_role(*roles: Role | str) -> bool:
+    """True when the current person has any of the roles in the current organisation."""
+    mine = current_roles()
+    return any(Role(r) in mine for r in roles)
+
+
+def can_admin() -> bool:
+    """Company or union admin of the current organisation."""
+    return has_role(Role.admin)
+
+
+def require_roles(*roles: Role | str) -> Callable:
+    """Route decorator: the current membership needs one of ``roles``; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or g.get("membership") is None:
+                abort(404)
+            if not has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = tuple(Role(r) for r in roles)
+        return wrapped
+
+    return decorator
+
+
+def require_member(view: Callable) -> Callable:
+    """Route decorator: any active member of the current organisation."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated or g.get("membership") is None:
+            abort(404)
+        return view(*args, **kwargs)
+
+    wrapped.required_roles = ()
+    return wrapped

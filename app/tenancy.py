@@ -1,0 +1,133 @@
+"""Tenant isolation: the current organisation, scoped lookups and two safety nets.
+
+1. Every ORM select gets ``org_id IN (allowed)`` for models with the ``OrgScoped`` mixin
+   while an organisation context is set (``do_orm_execute`` + ``with_loader_criteria``).
+2. On PostgreSQL, row-level security checks ``org_id`` against the transaction-local
+   setting ``app.org_ids``, set with ``set_config(..., true)`` at the start of every
+   transaction. Outside a context the setting is empty and the policies return no rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from flask import abort, g
+from sqlalchemy import ForeignKey, event, select, text
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
+from sqlalchemy.orm import with_loader_criteria
+
+from .extensions import db
+
+ORG_IDS_KEY = "org_ids"
+USER_ID_KEY = "user_id"
+
+T = TypeVar("T")
+
+
+class OrgScoped:
+    """Mixin for every table owned by one organisation."""
+
+    @declared_attr
+    def org_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(
+            ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+
+
+def current_org_ids(session: Session | None = None) -> tuple[int, ...] | None:
+    session = session or db.session()
+    return session.info.get(ORG_IDS_KEY)
+
+
+def set_org_context(org_ids: Iterable[int] | None, user_id: int | None = None) -> None:
+    """Set the organisations (and person) the current unit of work may touch.
+
+    Applies at once to an open PostgreSQL transaction and to every later one.
+    """
+    session = db.session()
+    ids = tuple(sorted(set(org_ids))) if org_ids is not None else None
+    session.info[ORG_IDS_KEY] = ids
+    session.info[USER_ID_KEY] = user_id
+    if session.in_transaction():
+        connection = session.connection()
+        _apply_pg_settings(connection, ids, user_id)
+
+
+@contextmanager
+def org_context(org_ids: Iterable[int] | None, user_id: int | None = None) -> Iterator[None]:
+    """Run a block (CLI, job, test) inside an organisation context, then restore."""
+    session = db.session()
+    previous = (session.info.get(ORG_IDS_KEY), session.info.get(USER_ID_KEY))
+    set_org_context(org_ids, user_id)
+    try:
+        yield
+    finally:
+        set_org_context(previous[0], previous[1])
+
+
+def _apply_pg_settings(connection, org_ids, user_id) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    connection.execute(
+        text(
+            "SELECT set_config('app.org_ids', :org_ids, true),"
+            " set_config('app.user_id', :user_id, true)"
+        ),
+        {
+            "org_ids": ",".join(str(i) for i in org_ids or ()),
+            "user_id": str(user_id) if user_id else "",
+        },
+    )
+
+
+def scoped_get_or_404(model: type[T], object_id: int, **filters) -> T:
+    """Load one object of the current organisation; missing and not-yours give the same 404."""
+    ids = current_org_ids()
+    if not ids or "org" not in g:
+        abort(404)
+    statement = select(model).where(model.id == object_id, model.org_id == g.org.id)
+    for name, value in filters.items():
+        statement = statement.where(getattr(model, name) == value)
+    obj = db.session.scalars(statement).one_or_none()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def install_session_hooks() -> None:
+    """Register the ORM safety net and the PostgreSQL setting on every session."""
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _add_org_criteria(state: ORMExecuteState) -> None:
+        if not state.is_select or state.execution_options.get("skip_org_filter"):
+            return
+        ids = state.session.info.get(ORG_IDS_KEY)
+        if ids is None:
+            return
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                OrgScoped,
+                lambda cls: cls.org_id.in_(ids),
+                include_aliases=True,
+                track_closure_variables=True,
+            )
+        )
+
+    @event.listens_for(Session, "after_begin")
+    def _set_pg_org(session: Session, transaction, connection) -> None:
+        _apply_pg_settings(
+            connection, session.info.get(ORG_IDS_KEY), session.info.get(USER_ID_KEY)
+        )
+
+    @event.listens_for(Session, "before_flush")
+    def _check_new_rows(session: Session, flush_context, instances) -> None:
+        ids = session.info.get(ORG_IDS_KEY)
+        if ids is None:
+            return
+        for obj in list(session.new) + list(session.dirty):
+            if isinstance(obj, OrgScoped) and obj.org_id is not None and obj.org_id not in ids:
+                raise PermissionError(
+                    f"{type(obj).__name__} of organisation {obj.org_id} written outside its context"
+                )

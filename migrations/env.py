@@ -1,0 +1,75 @@
+"""Alembic environment. Migrations run as the database owner (DATABASE_OWNER_URL if set)."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+from sqlalchemy import create_engine, text
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+target_db = current_app.extensions["migrate"].db
+
+
+def owner_url() -> str:
+    url = current_app.config.get("DATABASE_OWNER_URL")
+    if url:
+        return url
+    return target_db.engine.url.render_as_string(hide_password=False)
+
+
+def grant_app_role(connection) -> None:
+    """Let the app's login role read and write every table, without owning any."""
+    role = current_app.config.get("DATABASE_APP_ROLE")
+    if connection.dialect.name != "postgresql" or not role:
+        return
+    quoted = connection.dialect.identifier_preparer.quote(role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))  # noqa: S608
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
+    )
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+    connection.execute(text(f"REVOKE ALL ON TABLE alembic_version FROM {quoted}"))
+
+
+def run_migrations_offline():
+    context.configure(url=owner_url(), target_metadata=target_db.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False):
+            script = directives[0]
+            if script.upgrade_ops.is_empty():
+                directives[:] = []
+                logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("compare_type", True)
+    engine = create_engine(owner_url())
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=target_db.metadata,
+                **conf_args,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                grant_app_role(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
