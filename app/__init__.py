@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, DemoConfig
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
+from . import extensions
 
 _hooks_installed = False
 
@@ -62,23 +62,26 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register every model)
     from .tenancy import install_session_hooks
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    login_manager.init_app(app)
-    mail.init_app(app)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
-    htmx.init_app(app)
-    limiter.init_app(app)
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(app.root_path + "/../migrations"))
+    extensions.login_manager.init_app(app)
+    extensions.mail.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(
+        app, locale_selector=_select_locale, timezone_selector=_select_timezone
+    )
+    extensions.htmx.init_app(app)
+    extensions.limiter.init_app(app)
     if not _hooks_installed:
         install_session_hooks()
         _hooks_installed = True
 
     from .accounts.services import load_user_from_session
 
-    login_manager.user_loader(load_user_from_session)
-    login_manager.login_view = "accounts.login"
-    login_manager.session_protection = None  # our session_version does this on the server
+    extensions.login_manager.user_loader(load_user_from_session)
+    extensions.login_manager.login_view = "accounts.login"
+    # session_version in the cookie ends sessions on the server; no extra protection mode.
+    extensions.login_manager.session_protection = None
 
 
 def _select_locale() -> str:
@@ -116,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from .orgs.forms import role_label
     from .permissions import can_admin, has_role
 
     app.jinja_env.globals.update(
@@ -123,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
         has_role=has_role,
         can_admin=can_admin,
         csrf_token=generate_csrf,
+        role_label=role_label,
     )
 
     @app.context_processor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -38,6 +38,9 @@ def register_error_handlers(app: Flask) -> None:
         from .extensions import db
 
         db.session.rollback()
+        # Loaded rows are expired now; render the error page without the organisation.
+        g.pop("membership", None)
+        g.pop("org", None)
         title, text = _messages()[500]
         template = "errors/_fragment.html" if htmx else "errors/error.html"
         return render_template(template, code=500, title=title, text=text), 500

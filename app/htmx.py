@@ -7,8 +7,8 @@ from flask import render_template
 from .extensions import htmx
 
 
-def render(page: str, partial: str, **context) -> str:
-    """Render ``page`` (which includes ``partial``), or only ``partial`` for an htmx request."""
+def render(page_template: str, partial_template: str, **context) -> str:
+    """Render the page (which includes the partial), or only the partial for an htmx request."""
     if htmx and not htmx.boosted:
-        return render_template(partial, **context)
-    return render_template(page, **context)
+        return render_template(partial_template, **context)
+    return render_template(page_template, **context)

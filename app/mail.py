@@ -10,7 +10,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
 
-from .extensions import mail
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,8 @@ def message_id_for(key: str) -> str:
 
 
 def open_connection() -> TimeoutConnection:
-    return TimeoutConnection(mail)
+    """An SMTP connection with the app's mail settings and an explicit timeout."""
+    return TimeoutConnection(current_app.extensions["mail"])
 
 
 def build_message(to: str, subject: str, text: str, html: str | None, key: str) -> Message:

@@ -12,8 +12,8 @@ from .orgs.models import Role
 
 
 def current_roles() -> frozenset[Role]:
-    membership = g.get("membership")
-    return membership.roles if membership is not None else frozenset()
+    """Roles of the current person in the current organisation (fixed when the request began)."""
+    return g.get("roles", frozenset())
 
 
 def has_role(*roles: Role | str) -> bool:

@@ -10,9 +10,7 @@ from alembic import op
 ORG_MATCH = (
     "org_id = ANY (string_to_array(nullif(current_setting('app.org_ids', true), ''), ',')::int[])"
 )
-USER_MATCH = (
-    "user_id = nullif(current_setting('app.user_id', true), '')::int"
-)
+USER_MATCH = "user_id = nullif(current_setting('app.user_id', true), '')::int"
 
 
 def enable_org_rls(table: str, extra_using: str | None = None) -> None:
@@ -23,9 +21,7 @@ def enable_org_rls(table: str, extra_using: str | None = None) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"DROP POLICY IF EXISTS org_isolation ON {table}")
-    op.execute(
-        f"CREATE POLICY org_isolation ON {table} USING ({using}) WITH CHECK ({ORG_MATCH})"
-    )
+    op.execute(f"CREATE POLICY org_isolation ON {table} USING ({using}) WITH CHECK ({ORG_MATCH})")
 
 
 def disable_org_rls(table: str) -> None:

@@ -15,8 +15,14 @@ from typing import TypeVar
 
 from flask import abort, g
 from sqlalchemy import ForeignKey, event, select, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
 
 from .extensions import db
 
@@ -82,14 +88,19 @@ def _apply_pg_settings(connection, org_ids, user_id) -> None:
     )
 
 
-def scoped_get_or_404(model: type[T], object_id: int, **filters) -> T:
-    """Load one object of the current organisation; missing and not-yours give the same 404."""
+def scoped_get_or_404(model: type[T], object_id: int, *options, **filters) -> T:
+    """Load one object of the current organisation; missing and not-yours give the same 404.
+
+    ``options`` are loader options (e.g. ``selectinload(...)``); ``filters`` extra equalities.
+    """
     ids = current_org_ids()
     if not ids or "org" not in g:
         abort(404)
     statement = select(model).where(model.id == object_id, model.org_id == g.org.id)
     for name, value in filters.items():
         statement = statement.where(getattr(model, name) == value)
+    if options:
+        statement = statement.options(*options)
     obj = db.session.scalars(statement).one_or_none()
     if obj is None:
         abort(404)
@@ -117,9 +128,7 @@ def install_session_hooks() -> None:
 
     @event.listens_for(Session, "after_begin")
     def _set_pg_org(session: Session, transaction, connection) -> None:
-        _apply_pg_settings(
-            connection, session.info.get(ORG_IDS_KEY), session.info.get(USER_ID_KEY)
-        )
+        _apply_pg_settings(connection, session.info.get(ORG_IDS_KEY), session.info.get(USER_ID_KEY))
 
     @event.listens_for(Session, "before_flush")
     def _check_new_rows(session: Session, flush_context, instances) -> None:

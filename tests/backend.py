@@ -87,25 +87,53 @@ def start_postgresql() -> Database:
         os.chown(base, as_pg["user"], as_pg["group"])
     data, port = base / "data", free_port()
     subprocess.run(
-        [binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-         "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
-        check=True, capture_output=True, **as_pg,
+        [
+            binaries / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+            "--no-instructions",
+        ],
+        check=True,
+        capture_output=True,
+        **as_pg,
     )
     subprocess.run(
-        [binaries / "pg_ctl", "start", "-w", "-D", data, "-l", base / "log", "-o",
-         f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -F -c synchronous_commit=off"
-         " -c full_page_writes=off"],
-        check=True, capture_output=True, **as_pg,
+        [
+            binaries / "pg_ctl",
+            "start",
+            "-w",
+            "-D",
+            data,
+            "-l",
+            base / "log",
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -F -c synchronous_commit=off"
+            " -c full_page_writes=off",
+        ],
+        check=True,
+        capture_output=True,
+        **as_pg,
     )
 
     def stop() -> None:
-        subprocess.run([binaries / "pg_ctl", "stop", "-D", data, "-m", "fast", "-w"],
-                       capture_output=True, **as_pg)
+        subprocess.run(
+            [binaries / "pg_ctl", "stop", "-D", data, "-m", "fast", "-w"],
+            capture_output=True,
+            **as_pg,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
     try:
-        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f"CREATE DATABASE {DB_NAME}")
             conn.execute(
                 f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'"

@@ -19,14 +19,18 @@ class _Collector(Message):
         self.messages = messages
 
     def handle_message(self, message) -> None:
-        self.messages.append(email.message_from_bytes(message.as_bytes(), policy=email.policy.default))
+        self.messages.append(
+            email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+        )
 
 
 class MailServer:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.port = free_port()
-        self.controller = Controller(_Collector(self.messages), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            _Collector(self.messages), hostname="127.0.0.1", port=self.port
+        )
 
     def start(self) -> None:
         self.controller.start()

@@ -7,11 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..forms import LANGUAGE_OPTIONS, options
+
 
 class MagicLinkForm(FlaskForm):
     email = EmailField(
         _l("Your e-mail address"),
-        validators=[DataRequired(_l("Fill in your e-mail address.")), Email(_l("This is not an e-mail address.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Fill in your e-mail address.")),
+            Email(_l("This is not an e-mail address.")),
+            Length(max=254),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email", "inputmode": "email"},
     )
     next = HiddenField()
@@ -47,7 +54,12 @@ class CodeSignInForm(FlaskForm):
 class CredentialForm(FlaskForm):
     kind = RadioField(
         _l("What do you want to use?"),
-        choices=[("pin", _l("A PIN (at least 6 digits)")), ("password", _l("A password (at least 8 characters)"))],
+        choices=options(
+            [
+                ("pin", _l("A PIN (at least 6 digits)")),
+                ("password", _l("A password (at least 8 characters)")),
+            ]
+        ),
         default="pin",
         validators=[DataRequired()],
     )
@@ -65,6 +77,8 @@ class CredentialForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(
-        _l("Language"), choices=[("nl", "Nederlands"), ("en", "English")], validators=[DataRequired()]
+        _l("Language"),
+        choices=options(LANGUAGE_OPTIONS),
+        validators=[DataRequired()],
     )
     next = HiddenField()

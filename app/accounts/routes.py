@@ -6,13 +6,13 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -85,6 +85,27 @@ def _landing_url(user_id: int, org_id: int | None) -> str:
     if len(memberships) == 1 or (org_id and preferred is not memberships):
         return url_for("main.org_home", org_slug=preferred[0].organisation.slug)
     return url_for("accounts.choose_org")
+
+
+_ALLOWED_BEFORE_CREDENTIAL = {
+    "accounts.credential",
+    "accounts.logout",
+    "accounts.set_language",
+    "static",
+    "main.healthz",
+}
+
+
+@bp.before_app_request
+def require_credential_after_code():
+    """Someone who signed in with a one-time code chooses a PIN or password first."""
+    if (
+        session.get("must_choose_credential")
+        and current_user.is_authenticated
+        and request.endpoint not in _ALLOWED_BEFORE_CREDENTIAL
+    ):
+        return redirect(url_for("accounts.credential"))
+    return None
 
 
 @bp.get("/login")
@@ -210,7 +231,7 @@ def code_sign_in():
                 messages.get(error.reason, _("This username and code do not match."))
             ]
         else:
-            response = _complete_sign_in(user, org_id)
+            _complete_sign_in(user, org_id)
             session["must_choose_credential"] = True
             return redirect(url_for("accounts.credential"))
     return render_template("accounts/code.html", form=form), 400
@@ -270,9 +291,7 @@ def logout():
 @login_required
 def choose_org():
     memberships = active_memberships(current_user.id)
-    return render(
-        "accounts/choose_org.html", "accounts/_org_list.html", memberships=memberships
-    )
+    return render("accounts/choose_org.html", "accounts/_org_list.html", memberships=memberships)
 
 
 @bp.post("/language")
@@ -290,4 +309,6 @@ def set_language():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", language_form=LanguageForm(locale=str(g.get("locale", "nl"))))
+    return render_template(
+        "accounts/account.html", language_form=LanguageForm(locale=str(get_locale()))
+    )

@@ -94,8 +94,13 @@ def has_active_membership(user_id: int, org_id: int | None = None) -> bool:
 
 
 def _new_token(
-    user: User, purpose: TokenPurpose, lifetime: timedelta, now: datetime, org_id: int | None,
-    created_by_id: int | None = None, secret: str | None = None,
+    user: User,
+    purpose: TokenPurpose,
+    lifetime: timedelta,
+    now: datetime,
+    org_id: int | None,
+    created_by_id: int | None = None,
+    secret: str | None = None,
 ) -> str:
     secret = secret or secrets.token_urlsafe(32)
     db.session.add(
@@ -199,9 +204,7 @@ def consume_signin_code(username: str, code: str, now: datetime) -> tuple[User, 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
     path = Path(__file__).with_name("common_passwords.txt")
-    return frozenset(
-        line.strip().lower() for line in path.read_text().splitlines() if line.strip()
-    )
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
 
 
 @dataclass(frozen=True)

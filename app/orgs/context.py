@@ -63,6 +63,8 @@ def register_org_context(app: Flask) -> None:
             abort(404)
         g.org = org
         g.membership = membership
+        # Kept as plain values so a rollback later in the request cannot expire them.
+        g.roles = membership.roles
         session["last_org"] = org.slug
         return None
 

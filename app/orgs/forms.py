@@ -20,28 +20,38 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import LANGUAGE_OPTIONS, options
 from .models import Role
 
 
 def role_choices():
-    return [
-        (str(Role.employee), _l("Employee")),
-        (str(Role.ambassador), _l("Learning ambassador")),
-        (str(Role.manager), _l("Manager")),
-        (str(Role.admin), _l("Admin")),
-    ]
+    return options(
+        [
+            (str(Role.employee), _l("Employee")),
+            (str(Role.ambassador), _l("Learning ambassador")),
+            (str(Role.manager), _l("Manager")),
+            (str(Role.admin), _l("Admin")),
+        ]
+    )
 
 
 def union_role_choices():
-    return [
-        (str(Role.rep), _l("Union learning rep")),
-        (str(Role.coordinator), _l("Coordinator")),
-        (str(Role.admin), _l("Admin")),
-    ]
+    return options(
+        [
+            (str(Role.rep), _l("Union learning rep")),
+            (str(Role.coordinator), _l("Coordinator")),
+            (str(Role.admin), _l("Admin")),
+        ]
+    )
+
+
+def role_label(role: Role | str) -> str:
+    """The role's name in the user's language."""
+    labels = {c.value: c.label for c in role_choices() + union_role_choices()}
+    return str(labels.get(str(role), role))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -50,12 +60,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _team_field():
-    return SelectField(_l("Team"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-                       validators=[Optional()])
+    return SelectField(
+        _l("Team"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[Optional()],
+    )
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)]
+    )
     email = EmailField(
         _l("E-mail address"),
         validators=[Optional(), Email(_l("This is not an e-mail address.")), Length(max=254)],
@@ -72,9 +87,12 @@ class InviteForm(FlaskForm):
     job_title = StringField(_l("Job"), validators=[Optional(), Length(max=120)])
     roles = MultiCheckboxField(_l("Roles"), default=[str(Role.employee)])
 
-    def validate_email(self, field):
-        if not field.data and not self.username.data:
-            raise ValidationError(_l("Fill in an e-mail address or a username."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.username.data:
+            self.email.errors = [*self.email.errors, _l("Fill in an e-mail address or a username.")]
+            return False
+        return valid
 
 
 class MemberForm(FlaskForm):
@@ -84,7 +102,9 @@ class MemberForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)]
+    )
     parent_id = SelectField(
         _l("Part of (unit)"),
         coerce=lambda v: int(v) if v not in (None, "", "None") else None,
@@ -93,13 +113,15 @@ class TeamForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Fill in a name.")), Length(max=120)]
+    )
     colour = StringField(
         _l("Colour"),
         validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Use a colour code like #1d5c8c."))],
         render_kw={"type": "color"},
     )
-    locale = SelectField(_l("Language"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=options(LANGUAGE_OPTIONS))
     timezone = SelectField(_l("Time zone"))
     min_group_size = IntegerField(
         _l("Smallest group for figures"),
@@ -108,9 +130,8 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = sorted(
-            tz for tz in available_timezones() if tz.startswith(("Europe/", "UTC"))
-        )
+        zones = sorted(tz for tz in available_timezones() if tz.startswith(("Europe/", "UTC")))
+        self.timezone.choices = options((zone, zone) for zone in zones)
 
 
 class ConfirmForm(FlaskForm):

@@ -22,7 +22,9 @@ class MemberPage:
     pages: int
 
 
-def member_page(org_id: int, search: str = "", team_id: int | None = None, page: int = 1) -> MemberPage:
+def member_page(
+    org_id: int, search: str = "", team_id: int | None = None, page: int = 1
+) -> MemberPage:
     """One page of the organisation's people with user, team and roles, in three queries."""
     filters = [Membership.org_id == org_id]
     if search:
@@ -85,14 +87,14 @@ def team_rows(org_id: int) -> list[TeamRow]:
 
 
 def team_choices(org_id: int) -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(
             select(Team.id, Team.name).where(Team.org_id == org_id).order_by(func.lower(Team.name))
-        ).tuples()
-    )
+        )
+    ]
 
 
 def team_parents(org_id: int) -> dict[int, int | None]:
-    return dict(
-        db.session.execute(select(Team.id, Team.parent_id).where(Team.org_id == org_id)).tuples()
-    )
+    rows = db.session.execute(select(Team.id, Team.parent_id).where(Team.org_id == org_id))
+    return {row.id: row.parent_id for row in rows}

@@ -8,12 +8,13 @@ import segno
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.services import create_magic_link_token, create_signin_code
 from ..db_types import utcnow
 from ..extensions import db
+from ..forms import options
 from ..htmx import render
 from ..outbox.services import queue_mail
 from ..permissions import require_roles
@@ -32,11 +33,11 @@ from .models import Membership, OrgKind, Role, Team
 from .queries import member_page, team_choices, team_parents, team_rows
 from .services import (
     MembershipExists,
-    add_member,
+    UsernameTaken,
     create_team,
     disable_member,
     enable_member,
-    find_or_create_user,
+    invite_person,
     set_roles,
     team_name_taken,
     update_member,
@@ -54,9 +55,7 @@ def _roles_for_org():
 
 def _with_team_choices(form, field_name: str = "team_id", none_label: str | None = None):
     field = getattr(form, field_name)
-    field.choices = [("", none_label or _("No team"))] + [
-        (str(i), n) for i, n in team_choices(g.org.id)
-    ]
+    field.choices = options([("", none_label or _("No team")), *team_choices(g.org.id)])
     return form
 
 
@@ -77,9 +76,10 @@ def members():
 
 
 def _load_member(membership_id: int) -> tuple[Membership, User]:
-    membership = scoped_get_or_404(Membership, membership_id)
-    user = db.session.get(User, membership.user_id)
-    return membership, user
+    membership = scoped_get_or_404(
+        Membership, membership_id, selectinload(Membership.role_rows), joinedload(Membership.user)
+    )
+    return membership, membership.user
 
 
 @bp.route("/members/<int:membership_id>", methods=["GET", "POST"])
@@ -88,7 +88,7 @@ def member(membership_id: int):
     membership, user = _load_member(membership_id)
     form = _with_team_choices(MemberForm(obj=membership))
     form.roles.choices = _roles_for_org()
-    current_roles = sorted(membership_roles(membership))
+    current_roles = sorted(str(r) for r in membership.roles)
     if request.method == "GET":
         form.roles.data = current_roles
         form.team_id.data = membership.team_id
@@ -102,19 +102,13 @@ def member(membership_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.member", membership_id=membership.id))
     return render_template(
-        "orgs/member.html", membership=membership, person=user, form=form,
-        confirm=ConfirmForm(), roles=current_roles,
+        "orgs/member.html",
+        membership=membership,
+        person=user,
+        form=form,
+        confirm=ConfirmForm(),
+        roles=current_roles,
     ), (400 if form.errors else 200)
-
-
-def membership_roles(membership: Membership) -> set[str]:
-    from .models import MembershipRole
-
-    return set(
-        db.session.scalars(
-            select(MembershipRole.role).where(MembershipRole.membership_id == membership.id)
-        )
-    )
 
 
 @bp.post("/members/<int:membership_id>/disable")
@@ -155,14 +149,19 @@ def signin_card(membership_id: int):
     code = create_signin_code(user, utcnow(), g.org.id, current_user.id)
     from ..audit.services import record_audit
 
-    record_audit(g.org.id, current_user.id, "member.signin_card_made", membership,
-                 subject_user_id=user.id)
+    record_audit(
+        g.org.id, current_user.id, "member.signin_card_made", membership, subject_user_id=user.id
+    )
     db.session.commit()
     base = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base}{url_for('accounts.code_sign_in', u=user.username, c=code.replace('-', ''))}"
     qr = segno.make(link, error="m").svg_data_uri(scale=5, border=2)
     return render_template(
-        "orgs/signin_card.html", person=user, code=code, qr=qr, link_base=f"{base}/login/code",
+        "orgs/signin_card.html",
+        person=user,
+        code=code,
+        qr=qr,
+        link_base=f"{base}/login/code",
         days=current_app.config["SIGNIN_CODE_DAYS"],
     )
 
@@ -173,36 +172,36 @@ def invite():
     form = _with_team_choices(InviteForm())
     form.roles.choices = _roles_for_org()
     if form.validate_on_submit():
-        email = form.email.data or None
-        username = form.username.data or None
-        taken = username and db.session.scalars(
-            select(User.id).where(User.username == username, User.email.is_distinct_from(email))
-        ).first()
-        if taken:
+        try:
+            membership = invite_person(
+                g.org,
+                form.name.data,
+                form.email.data or None,
+                form.username.data or None,
+                form.roles.data,
+                form.team_id.data,
+                form.job_title.data,
+                current_user.id,
+            )
+        except UsernameTaken:
             form.username.errors = [_("This username is already taken.")]
+        except MembershipExists:
+            form.email.errors = [_("This person is already in %(org)s.", org=g.org.name)]
         else:
-            user = find_or_create_user(form.name.data, email=email, username=username)
-            try:
-                add_member(
-                    g.org, user, form.roles.data or [Role.employee],
-                    db.session.get(Team, form.team_id.data) if form.team_id.data else None,
-                    form.job_title.data, current_user.id,
-                )
-            except MembershipExists:
-                db.session.rollback()
-                form.email.errors = [_("This person is already in %(org)s.", org=g.org.name)]
-            else:
-                if user.email:
-                    _queue_invitation(user)
-                db.session.commit()
-                flash(_("%(name)s was added.", name=user.name), "success")
-                return redirect(url_for("orgs.members"))
+            user = db.session.get(User, membership.user_id)
+            if user.email:
+                _queue_invitation(user)
+            db.session.commit()
+            flash(_("%(name)s was added.", name=user.name), "success")
+            return redirect(url_for("orgs.members"))
     return render_template("orgs/invite.html", form=form), (400 if form.errors else 200)
 
 
 def _queue_invitation(user: User) -> None:
     now = utcnow()
-    token = create_magic_link_token(user, now, org_id=g.org.id, lifetime=timedelta(days=INVITE_DAYS))
+    token = create_magic_link_token(
+        user, now, org_id=g.org.id, lifetime=timedelta(days=INVITE_DAYS)
+    )
     base = current_app.config["BASE_URL"].rstrip("/")
     queue_mail(
         key=f"invite:{g.org.id}:{user.id}:{token[-24:]}",
@@ -245,7 +244,7 @@ def create_team_route():
 def team(team_id: int):
     team = scoped_get_or_404(Team, team_id)
     form = _with_team_choices(TeamForm(obj=team), "parent_id", _("Not part of a unit"))
-    form.parent_id.choices = [c for c in form.parent_id.choices if c[0] != str(team.id)]
+    form.parent_id.choices = [c for c in form.parent_id.choices if c.value != str(team.id)]
     if form.validate_on_submit():
         if team_name_taken(g.org.id, form.name.data, except_id=team.id):
             form.name.errors = [_("There is already a team with this name.")]
@@ -265,8 +264,12 @@ def settings():
     form = SettingsForm(obj=g.org)
     if form.validate_on_submit():
         update_settings(
-            g.org, current_user.id, name=form.name.data, colour=form.colour.data.lower(),
-            locale=form.locale.data, timezone=form.timezone.data,
+            g.org,
+            current_user.id,
+            name=form.name.data,
+            colour=form.colour.data.lower(),
+            locale=form.locale.data,
+            timezone=form.timezone.data,
             min_group_size=form.min_group_size.data,
         )
         db.session.commit()

@@ -18,6 +18,10 @@ class MembershipExists(Exception):
     """The person is already a member of this organisation."""
 
 
+class UsernameTaken(Exception):
+    """Another person already has this username."""
+
+
 def find_or_create_user(name: str, email: str | None = None, username: str | None = None) -> User:
     """The global person with this e-mail or username, or a new one."""
     user = None
@@ -33,6 +37,43 @@ def find_or_create_user(name: str, email: str | None = None, username: str | Non
         db.session.add(user)
         db.session.flush()
     return user
+
+
+def invite_person(
+    org: Organisation,
+    name: str,
+    email: str | None,
+    username: str | None,
+    roles: Iterable[Role | str],
+    team_id: int | None,
+    job_title: str | None,
+    actor_id: int | None,
+) -> Membership:
+    """Add a person (new or known) to ``org``; checks everything before writing anything."""
+    email = normalise_email(email) if email else None
+    by_email = (
+        db.session.scalars(select(User).where(User.email == email)).first() if email else None
+    )
+    if username:
+        owner = db.session.scalars(
+            select(User).where(func.lower(User.username) == username.lower())
+        ).first()
+        if owner is not None and (by_email is None or owner.id != by_email.id):
+            raise UsernameTaken(username)
+    existing = by_email
+    if existing is not None and db.session.scalars(
+        select(Membership.id).where(Membership.org_id == org.id, Membership.user_id == existing.id)
+    ).first():
+        raise MembershipExists(existing.id)
+    user = existing or find_or_create_user(name, email=email, username=username)
+    if username and not user.username:
+        user.username = username
+    team = (
+        db.session.scalars(select(Team).where(Team.id == team_id, Team.org_id == org.id)).first()
+        if team_id
+        else None
+    )
+    return add_member(org, user, roles or [Role.employee], team, job_title, actor_id)
 
 
 def add_member(
@@ -129,7 +170,7 @@ def team_name_taken(org_id: int, name: str, except_id: int | None = None) -> boo
 
 
 def would_create_cycle(team: Team, parent_id: int | None, parents: dict[int, int | None]) -> bool:
-    """Would making ``parent_id`` the parent of ``team`` create a loop? ``parents`` maps id->parent."""
+    """Would ``parent_id`` as parent of ``team`` make a loop? ``parents`` maps id to parent."""
     seen = set()
     current = parent_id
     while current is not None and current not in seen:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,7 +47,9 @@ def queue_mail(key: str, to: str, template: str, locale: str, kind: str, **conte
     )
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    statement = (
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    )
     result = db.session.execute(statement)
     return bool(result.rowcount)
 
@@ -130,7 +131,7 @@ def drain(now: datetime, limit: int = 50) -> DrainResult:
                             row.to_address, row.subject, row.body_text, row.body_html, row.key
                         )
                     )
-            except (smtplib.SMTPException, OSError, socket.timeout) as error:
+            except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 row.attempts += 1
                 row.last_error = f"{type(error).__name__}: {error}"[:500]
                 row.lease_until = None
