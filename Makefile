@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 translations: venv
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 demo: venv translations
 	LEERCULTUUR_DEMO=1 $(BIN)/flask db upgrade
@@ -43,11 +43,11 @@ lint: venv
 	$(BIN)/ruff format --check app tests
 
 extract-messages: venv
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' \
+		--no-location --sort-output --omit-header -o app/translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-location --omit-header
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location --omit-header
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
