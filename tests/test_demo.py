@@ -1,0 +1,112 @@
+"""Demo data (A7): believable, idempotent, and the advertised sign-ins work."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.accounts.models import User
+from app.demo import DELINDE, FNV, VANDIJK, seed_demo
+from app.extensions import db
+from app.orgs.models import Membership, MembershipRole, Organisation, Team
+from tests.conftest import post_form
+
+
+def _row_counts(owner_engine, table_names) -> dict[str, int]:
+    with owner_engine.connect() as conn:
+        return {
+            name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # noqa: S608
+            for name in table_names
+        }
+
+
+@pytest.fixture()
+def seeded(app):
+    with app.app_context():
+        summary = seed_demo()
+        db.session.remove()
+    return summary
+
+
+def test_seeding_twice_changes_nothing(app, seeded, owner_engine, table_names):
+    first = _row_counts(owner_engine, table_names)
+    with app.app_context():
+        second_summary = seed_demo()
+        db.session.remove()
+    assert "already there" in second_summary
+    assert _row_counts(owner_engine, table_names) == first
+    assert first["users"] > 0 and first["memberships"] > 0
+
+
+def test_demo_has_the_promised_shape(seeded, dbs):
+    orgs = {o.slug: o for o in dbs.scalars(select(Organisation))}
+    assert set(orgs) == {"vandijk", "delinde", "fnv-leren"}
+    assert orgs["fnv-leren"].kind == "union"
+    vandijk = orgs["vandijk"]
+
+    people = dbs.scalar(select(func.count()).where(Membership.org_id == vandijk.id))
+    assert people >= 60
+    teams = dbs.scalars(select(Team).where(Team.org_id == vandijk.id)).all()
+    units = {t.id: t.name for t in teams if t.parent_id is None}
+    assert sorted(units.values()) == ["Logistiek", "Productie"]
+    assert len([t for t in teams if t.parent_id in units]) == 5
+    delinde_teams = dbs.scalar(select(func.count()).where(Team.org_id == orgs["delinde"].id))
+    assert delinde_teams == 3
+
+    without_email = dbs.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == vandijk.id, User.email.is_(None))
+    ).all()
+    assert len(without_email) >= 20
+    assert all(u.username and u.credential_kind == "pin" for u in without_email)
+
+    sanne = dbs.scalars(select(User).where(User.email == "sanne.rep@fnv.example")).one()
+    sanne_orgs = dbs.scalars(select(Membership.org_id).where(Membership.user_id == sanne.id)).all()
+    assert len(sanne_orgs) == 3
+    roles = {
+        (m.org_id, r)
+        for m, r in dbs.execute(
+            select(Membership, MembershipRole.role)
+            .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+            .where(Membership.user_id == sanne.id)
+        )
+    }
+    assert (vandijk.id, "ambassador") in roles
+    assert (orgs["fnv-leren"].id, "rep") in roles
+
+    def roles_of(email: str) -> set[str]:
+        return set(
+            dbs.scalars(
+                select(MembershipRole.role)
+                .join(Membership, Membership.id == MembershipRole.membership_id)
+                .join(User, User.id == Membership.user_id)
+                .where(User.email == email, Membership.org_id == vandijk.id)
+            )
+        )
+
+    assert "admin" in roles_of("anna.admin@vandijk.example")
+    assert "manager" in roles_of("mark.manager@vandijk.example")
+    ambassadors = dbs.scalar(
+        select(func.count())
+        .select_from(MembershipRole)
+        .where(MembershipRole.org_id == vandijk.id, MembershipRole.role == "ambassador")
+    )
+    assert ambassadors >= 3  # two colleagues and Sanne from the union
+
+
+def test_demo_names_are_unique():
+    plans = (VANDIJK, DELINDE, FNV)
+    people = [p for plan in plans for group in plan.people.values() for p in group]
+    usernames = [p.username for p in people if p.username]
+    emails = [p.email for p in people if p.email]
+    assert len(usernames) == len(set(usernames))
+    assert len(emails) == len(set(emails))
+    assert all(u.isascii() for u in usernames)
+
+
+def test_piet_signs_in_with_username_and_pin(seeded, client):
+    response = post_form(client, "/login/password", {"login": "piet.w", "secret": "482913"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/o/vandijk/")
+    assert "Piet Willems" in client.get("/o/vandijk/").get_data(as_text=True)
