@@ -1,0 +1,1 @@
+"""End-to-end journeys in headless Chromium against a live server."""
