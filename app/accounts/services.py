@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..tenancy import current_org_ids, org_context
 from ..orgs.models import Membership, Organisation
 from .models import CredentialKind, SignInToken, TokenPurpose, User
 
@@ -61,7 +62,11 @@ def load_user_from_session(session_id: str) -> User | None:
 
 
 def active_memberships(user_id: int) -> list[Membership]:
-    """The person's active memberships in every organisation (for sign-in and the switcher)."""
+    """The person's active memberships in every organisation (for sign-in and the switcher).
+
+    Reading one's own memberships across organisations is the one cross-organisation read a
+    person may do; on PostgreSQL the policy allows it through ``app.user_id``.
+    """
     statement = (
         select(Membership)
         .join(Organisation, Organisation.id == Membership.org_id)
@@ -70,7 +75,8 @@ def active_memberships(user_id: int) -> list[Membership]:
         .order_by(Organisation.name)
         .execution_options(skip_org_filter=True)
     )
-    return list(db.session.scalars(statement))
+    with org_context(current_org_ids() or (), user_id):
+        return list(db.session.scalars(statement))
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -90,7 +96,8 @@ def has_active_membership(user_id: int, org_id: int | None = None) -> bool:
     )
     if org_id is not None:
         statement = statement.where(Membership.org_id == org_id)
-    return db.session.scalars(statement.limit(1)).first() is not None
+    with org_context(current_org_ids() or (), user_id):
+        return db.session.scalars(statement.limit(1)).first() is not None
 
 
 def _new_token(

@@ -48,10 +48,12 @@ def queue_mail(key: str, to: str, template: str, locale: str, kind: str, **conte
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
     )
-    result = db.session.execute(statement)
-    return bool(result.rowcount)
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def _now() -> datetime:
