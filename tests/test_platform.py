@@ -1,0 +1,171 @@
+"""Operations (P4) and the page shell: health check, settings, headers, logs, no-JS forms."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from app import create_app
+from app.logging_setup import JsonFormatter
+from app.orgs.models import Organisation, Team
+from tests.conftest import csrf_token, login
+
+
+def test_health_check_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_fails_when_the_database_is_gone(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "INSTANCE_DIR": tmp_path,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 1}},
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_secret_key_is_required_outside_the_demo(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": None, "INSTANCE_DIR": tmp_path})
+
+
+def test_security_headers_and_strict_csp(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    page = response.get_data(as_text=True)
+    # No inline script or style anywhere: every <script> has a src.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert "style=" not in page and "<style" not in page
+    assert "/static/vendor/htmx-2.0.11.min.js" in page
+
+
+def test_htmx_is_vendored_and_configured_without_eval(client):
+    page = client.get("/login").get_data(as_text=True)
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", page).group(1)
+    assert json.loads(config)["allowEval"] is False
+    response = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200 and b"htmx" in response.data
+    response.close()
+
+
+def test_json_logs_carry_request_fields(app):
+    formatter = JsonFormatter()
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "hello %s", ("world",), None)
+    with app.test_request_context("/healthz"):
+        data = json.loads(formatter.format(record))
+    assert data["message"] == "hello world"
+    assert data["path"] == "/healthz" and data["level"] == "INFO"
+
+
+def test_admin_changes_settings_with_validation(client, make, dbs):
+    org = make.org(name="Oud")
+    login(client, make.admin(org).user)
+    url = f"/o/{org.slug}/admin/settings"
+    bad = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": "Nieuw",
+            "colour": "red",
+            "locale": "nl",
+            "timezone": "Europe/Amsterdam",
+            "min_group_size": "2",
+        },
+    )
+    assert bad.status_code == 400
+    dbs.expire_all()
+    assert dbs.get(Organisation, org.id).name == "Oud"
+    good = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": "Nieuw",
+            "colour": "#AA3300",
+            "locale": "en",
+            "timezone": "Europe/Brussels",
+            "min_group_size": "7",
+        },
+    )
+    assert good.status_code == 302
+    dbs.expire_all()
+    saved = dbs.get(Organisation, org.id)
+    assert (saved.name, saved.colour, saved.min_group_size) == ("Nieuw", "#aa3300", 7)
+    theme = client.get(f"/o/{org.slug}/theme.css")
+    assert "--org-colour: #aa3300" in theme.get_data(as_text=True)
+    assert theme.mimetype == "text/css"
+
+
+def test_teams_with_units_and_no_loops(client, make, dbs):
+    org = make.org()
+    login(client, make.admin(org).user)
+    url = f"/o/{org.slug}/admin/teams"
+    assert (
+        client.post(
+            url, data={"csrf_token": csrf_token(client, url), "name": "Productie"}
+        ).status_code
+        == 302
+    )
+    unit = dbs.query(Team).filter_by(org_id=org.id, name="Productie").one()
+    response = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "name": "Lassen", "parent_id": str(unit.id)},
+    )
+    assert response.status_code == 302
+    team = dbs.query(Team).filter_by(org_id=org.id, name="Lassen").one()
+    assert team.parent_id == unit.id
+    # A second team with the same name is refused.
+    duplicate = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "lassen"})
+    assert duplicate.status_code == 400
+    # The unit cannot become part of its own sub-team.
+    edit = f"/o/{org.slug}/admin/teams/{unit.id}"
+    loop = client.post(
+        edit,
+        data={
+            "csrf_token": csrf_token(client, edit),
+            "name": "Productie",
+            "parent_id": str(team.id),
+        },
+    )
+    assert loop.status_code == 400
+    dbs.expire_all()
+    assert dbs.get(Team, unit.id).parent_id is None
+    page = client.get(url).get_data(as_text=True)
+    assert "Lassen" in page and "Productie" in page
+
+
+def test_forms_post_without_javascript(client, make):
+    """Without htmx (no HX-Request header) every page is whole and its forms post normally."""
+    org = make.org()
+    login(client, make.admin(org).user)
+    for path in [
+        "/account",
+        f"/o/{org.slug}/",
+        f"/o/{org.slug}/admin/members",
+        f"/o/{org.slug}/admin/invite",
+        f"/o/{org.slug}/admin/teams",
+        f"/o/{org.slug}/admin/settings",
+        "/orgs",
+    ]:
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert page.startswith("<!doctype html>"), path
+        for form in re.findall(r"<form[^>]*>", page):
+            method = re.search(r'method="(\w+)"', form)
+            assert method and re.search(r'action="[^"]+"', form), (path, form)
