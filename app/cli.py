@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from .db_types import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data.")
+org_cli = AppGroup("org", help="Organisations (for the operator).")
 outbox_cli = AppGroup("outbox", help="Send queued e-mail.")
 
 
@@ -41,6 +42,29 @@ def outbox_drain(loop: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+@org_cli.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["company", "union"]), default="company")
+@click.option("--admin-email", required=True, help="The first admin; signs in with a link.")
+@click.option("--admin-name", required=True)
+@click.option("--locale", type=click.Choice(["nl", "en"]), default="nl")
+def org_create(slug: str, name: str, kind: str, admin_email: str, admin_name: str, locale: str):
+    """Create an organisation with its first admin."""
+    from .extensions import db
+    from .orgs.services import OrganisationExists, create_organisation
+
+    try:
+        org = create_organisation(slug, name, kind, admin_name, admin_email, locale)
+    except OrganisationExists as error:
+        raise click.ClickException(f"an organisation with slug {slug!r} exists already") from error
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"created {org.slug}; {admin_email} can now ask for a sign-in link at /login")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(org_cli)
     app.cli.add_command(outbox_cli)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -11,11 +12,38 @@ from ..accounts.models import User
 from ..accounts.services import end_all_sessions, normalise_email
 from ..audit.services import record_audit
 from ..extensions import db
-from .models import Membership, MembershipRole, Organisation, Role, Team
+from ..tenancy import org_context
+from .models import Membership, MembershipRole, Organisation, OrgKind, Role, Team
 
 
 class MembershipExists(Exception):
     """The person is already a member of this organisation."""
+
+
+class OrganisationExists(Exception):
+    """The slug is in use."""
+
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+
+
+def create_organisation(
+    slug: str, name: str, kind: str, admin_name: str, admin_email: str, locale: str = "nl"
+) -> Organisation:
+    """A new organisation with its first admin (operator action)."""
+    if not SLUG_RE.match(slug):
+        raise ValueError("a slug has lower-case letters, digits and dashes only")
+    if db.session.scalars(select(Organisation.id).where(Organisation.slug == slug)).first():
+        raise OrganisationExists(slug)
+    org = Organisation(slug=slug, name=name.strip(), kind=OrgKind(kind), locale=locale)
+    db.session.add(org)
+    db.session.flush()
+    with org_context((org.id,)):
+        user = find_or_create_user(admin_name, email=admin_email)
+        roles = (Role.admin,) if org.kind == OrgKind.union else (Role.employee, Role.admin)
+        add_member(org, user, roles)
+        db.session.flush()
+    return org
 
 
 class UsernameTaken(Exception):
