@@ -11,7 +11,6 @@ from flask_babel import force_locale
 from flask_mail import Connection, Message
 
 
-
 @dataclass(frozen=True)
 class RenderedMail:
     subject: str

@@ -169,3 +169,37 @@ def test_forms_post_without_javascript(client, make):
         for form in re.findall(r"<form[^>]*>", page):
             method = re.search(r'method="(\w+)"', form)
             assert method and re.search(r'action="[^"]+"', form), (path, form)
+
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_logo_upload_checks_content_and_size(client, make, dbs):
+    import io
+
+    org = make.org()
+    login(client, make.admin(org).user)
+    settings = f"/o/{org.slug}/admin/settings"
+
+    def upload(data: bytes, name: str):
+        return client.post(
+            f"{settings}/logo",
+            data={"csrf_token": csrf_token(client, settings), "logo": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+
+    fake = upload(b"MZ\x90\x00 not a picture", "logo.png")
+    assert fake.status_code == 400
+    big = upload(PNG_1PX + b"\0" * 210_000, "big.png")
+    assert big.status_code == 400
+    dbs.expire_all()
+    assert dbs.get(Organisation, org.id).logo_mimetype is None
+    assert client.get(f"/o/{org.slug}/logo").status_code == 404
+
+    assert upload(PNG_1PX, "logo.png").status_code == 302
+    logo = client.get(f"/o/{org.slug}/logo")
+    assert logo.status_code == 200 and logo.mimetype == "image/png" and logo.data == PNG_1PX
+    assert f'src="/o/{org.slug}/logo"' in client.get(f"/o/{org.slug}/").get_data(as_text=True)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..tenancy import current_org_ids, org_context
 from ..orgs.models import Membership, Organisation
+from ..tenancy import current_org_ids, org_context
 from .models import CredentialKind, SignInToken, TokenPurpose, User
 
 PASSWORD_MIN = 8

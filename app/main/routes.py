@@ -40,6 +40,24 @@ def org_home():
     return render_template("main/org_home.html", org=g.org)
 
 
+@bp.get("/o/<org_slug>/logo")
+@require_member
+def org_logo():
+    from flask import abort, g
+    from sqlalchemy import select
+
+    from ..orgs.models import Organisation
+
+    row = db.session.execute(
+        select(Organisation.logo, Organisation.logo_mimetype).where(Organisation.id == g.org.id)
+    ).one()
+    if not row.logo:
+        abort(404)
+    response = Response(row.logo, mimetype=row.logo_mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     IntegerField,
@@ -132,6 +133,14 @@ class SettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         zones = sorted(tz for tz in available_timezones() if tz.startswith(("Europe/", "UTC")))
         self.timezone.choices = options((zone, zone) for zone in zones)
+
+
+class LogoForm(FlaskForm):
+    logo = FileField(
+        _l("Logo (PNG or JPEG, at most 200 KB)"),
+        validators=[FileRequired(_l("Choose a file."))],
+        render_kw={"accept": "image/png,image/jpeg"},
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -23,6 +23,7 @@ from . import bp
 from .forms import (
     ConfirmForm,
     InviteForm,
+    LogoForm,
     MemberForm,
     SettingsForm,
     TeamForm,
@@ -32,12 +33,16 @@ from .forms import (
 from .models import Membership, OrgKind, Role, Team
 from .queries import member_page, team_choices, team_parents, team_rows
 from .services import (
+    LOGO_MAX_BYTES,
+    LogoProblem,
     MembershipExists,
     UsernameTaken,
     create_team,
     disable_member,
     enable_member,
     invite_person,
+    remove_logo,
+    set_logo,
     set_roles,
     team_name_taken,
     update_member,
@@ -275,4 +280,42 @@ def settings():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("orgs.settings"))
-    return render_template("orgs/settings.html", form=form), (400 if form.errors else 200)
+    return render_template(
+        "orgs/settings.html", form=form, logo_form=LogoForm(), confirm=ConfirmForm()
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/settings/logo")
+@require_roles(Role.admin)
+def upload_logo():
+    logo_form = LogoForm()
+    if logo_form.validate_on_submit():
+        data = logo_form.logo.data.read(LOGO_MAX_BYTES + 1)
+        try:
+            set_logo(g.org, data, current_user.id)
+        except LogoProblem as problem:
+            logo_form.logo.errors = [
+                _("The logo is larger than 200 KB. Choose a smaller file.")
+                if problem.reason == "too_large"
+                else _("This is not a PNG or JPEG picture.")
+            ]
+        else:
+            db.session.commit()
+            flash(_("Logo saved."), "success")
+            return redirect(url_for("orgs.settings"))
+    return render_template(
+        "orgs/settings.html",
+        form=SettingsForm(obj=g.org),
+        logo_form=logo_form,
+        confirm=ConfirmForm(),
+    ), 400
+
+
+@bp.post("/settings/logo/remove")
+@require_roles(Role.admin)
+def delete_logo():
+    if ConfirmForm().validate_on_submit():
+        remove_logo(g.org, current_user.id)
+        db.session.commit()
+        flash(_("Logo removed."), "success")
+    return redirect(url_for("orgs.settings"))

@@ -89,9 +89,14 @@ def invite_person(
         if owner is not None and (by_email is None or owner.id != by_email.id):
             raise UsernameTaken(username)
     existing = by_email
-    if existing is not None and db.session.scalars(
-        select(Membership.id).where(Membership.org_id == org.id, Membership.user_id == existing.id)
-    ).first():
+    if (
+        existing is not None
+        and db.session.scalars(
+            select(Membership.id).where(
+                Membership.org_id == org.id, Membership.user_id == existing.id
+            )
+        ).first()
+    ):
         raise MembershipExists(existing.id)
     user = existing or find_or_create_user(name, email=email, username=username)
     if username and not user.username:
@@ -145,8 +150,13 @@ def set_roles(membership: Membership, roles: Iterable[Role | str], actor_id: int
         )
     db.session.flush()
     db.session.expire(membership, ["role_rows"])
-    record_audit(membership.org_id, actor_id, "member.roles_changed", membership,
-                 subject_user_id=membership.user_id)
+    record_audit(
+        membership.org_id,
+        actor_id,
+        "member.roles_changed",
+        membership,
+        subject_user_id=membership.user_id,
+    )
 
 
 def update_member(
@@ -154,8 +164,13 @@ def update_member(
 ) -> None:
     membership.team_id = team_id
     membership.job_title = job_title or None
-    record_audit(membership.org_id, actor_id, "member.updated", membership,
-                 subject_user_id=membership.user_id)
+    record_audit(
+        membership.org_id,
+        actor_id,
+        "member.updated",
+        membership,
+        subject_user_id=membership.user_id,
+    )
 
 
 def disable_member(membership: Membership, user: User, actor_id: int | None, now: datetime) -> None:
@@ -163,15 +178,25 @@ def disable_member(membership: Membership, user: User, actor_id: int | None, now
     membership.active = False
     membership.disabled_at = now
     end_all_sessions(user)
-    record_audit(membership.org_id, actor_id, "member.disabled", membership,
-                 subject_user_id=membership.user_id)
+    record_audit(
+        membership.org_id,
+        actor_id,
+        "member.disabled",
+        membership,
+        subject_user_id=membership.user_id,
+    )
 
 
 def enable_member(membership: Membership, actor_id: int | None) -> None:
     membership.active = True
     membership.disabled_at = None
-    record_audit(membership.org_id, actor_id, "member.enabled", membership,
-                 subject_user_id=membership.user_id)
+    record_audit(
+        membership.org_id,
+        actor_id,
+        "member.enabled",
+        membership,
+        subject_user_id=membership.user_id,
+    )
 
 
 def create_team(org: Organisation, name: str, parent_id: int | None, actor_id: int | None) -> Team:
@@ -207,6 +232,36 @@ def would_create_cycle(team: Team, parent_id: int | None, parents: dict[int, int
         seen.add(current)
         current = parents.get(current)
     return False
+
+
+LOGO_MAX_BYTES = 200 * 1024
+_LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class LogoProblem(Exception):
+    """The logo file was refused; ``reason`` is "too_large" or "wrong_type"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def set_logo(org: Organisation, data: bytes, actor_id: int | None) -> None:
+    """Store a PNG or JPEG logo, recognised by its content (never by its file name)."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise LogoProblem("too_large")
+    mimetype = next((t for magic, t in _LOGO_TYPES.items() if data.startswith(magic)), None)
+    if mimetype is None:
+        raise LogoProblem("wrong_type")
+    org.logo = data
+    org.logo_mimetype = mimetype
+    record_audit(org.id, actor_id, "organisation.logo_changed", org)
+
+
+def remove_logo(org: Organisation, actor_id: int | None) -> None:
+    org.logo = None
+    org.logo_mimetype = None
+    record_audit(org.id, actor_id, "organisation.logo_removed", org)
 
 
 def update_settings(org: Organisation, actor_id: int | None, **values) -> None:
