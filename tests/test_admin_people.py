@@ -108,3 +108,15 @@ def test_invite_needs_email_or_username(client, make):
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Zonder"})
     assert response.status_code == 400
     assert 'class="error"' in response.get_data(as_text=True)
+
+
+def test_audit_log_shows_admin_actions_without_content(client, make):
+    org = make.org()
+    admin = make.admin(org, name="Anna Admin")
+    person = make.member(org, name="Bert Werker")
+    login(client, admin.user)
+    url = f"/o/{org.slug}/admin/members/{person.id}"
+    client.post(f"{url}/disable", data={"csrf_token": csrf_token(client, url)})
+    page = client.get(f"/o/{org.slug}/admin/audit").get_data(as_text=True)
+    assert "Anna Admin" in page and "Bert Werker" in page
+    assert "Toegang uitgezet" in page  # "Access switched off", in Dutch by default

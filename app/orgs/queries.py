@@ -98,3 +98,32 @@ def team_choices(org_id: int) -> list[tuple[int, str]]:
 def team_parents(org_id: int) -> dict[int, int | None]:
     rows = db.session.execute(select(Team.id, Team.parent_id).where(Team.org_id == org_id))
     return {row.id: row.parent_id for row in rows}
+
+
+@dataclass
+class AuditRow:
+    created_at: object
+    actor_name: str | None
+    action: str
+    subject_name: str | None
+
+
+def audit_page(org_id: int, page: int = 1) -> tuple[list[AuditRow], int]:
+    """Newest audit events of the organisation with actor and subject names (two queries)."""
+    from ..audit.models import AuditEvent
+
+    actor = db.aliased(User)
+    subject = db.aliased(User)
+    total = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.org_id == org_id))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(AuditEvent.created_at, actor.name, AuditEvent.action, subject.name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_user_id)
+        .where(AuditEvent.org_id == org_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return [AuditRow(*row) for row in rows], pages

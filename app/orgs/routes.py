@@ -31,7 +31,7 @@ from .forms import (
     union_role_choices,
 )
 from .models import Membership, OrgKind, Role, Team
-from .queries import member_page, team_choices, team_parents, team_rows
+from .queries import audit_page, member_page, team_choices, team_parents, team_rows
 from .services import (
     LOGO_MAX_BYTES,
     LogoProblem,
@@ -261,6 +261,37 @@ def team(team_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.teams"))
     return render_template("orgs/team.html", team=team, form=form), (400 if form.errors else 200)
+
+
+def _audit_labels() -> dict[str, str]:
+    return {
+        "member.added": _("Person added"),
+        "member.roles_changed": _("Roles changed"),
+        "member.updated": _("Team or job changed"),
+        "member.disabled": _("Access switched off"),
+        "member.enabled": _("Access given again"),
+        "member.signin_card_made": _("Sign-in card made"),
+        "team.created": _("Team added"),
+        "team.updated": _("Team changed"),
+        "organisation.settings_changed": _("Settings changed"),
+        "organisation.logo_changed": _("Logo changed"),
+        "organisation.logo_removed": _("Logo removed"),
+        "people.imported": _("People imported from a file"),
+    }
+
+
+@bp.get("/audit")
+@require_roles(Role.admin)
+def audit():
+    """Who did what and when (P1); never the content of what they saw or wrote."""
+    rows, pages = audit_page(g.org.id, request.args.get("page", 1, type=int))
+    return render_template(
+        "orgs/audit.html",
+        rows=rows,
+        pages=pages,
+        page=min(max(request.args.get("page", 1, type=int), 1), pages),
+        labels=_audit_labels(),
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
