@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .manager_kpis import bp as manager_kpis_bp
     from .nudges import bp as nudges_bp
     from .orgs import bp as orgs_bp
+    from .orgs import import_routes as _orgs_import_routes  # noqa: F401
     from .orgs import routes as _orgs_routes  # noqa: F401
 
     for blueprint in (main_bp, accounts_bp, orgs_bp, ambassadors_bp, nudges_bp, manager_kpis_bp):

@@ -48,7 +48,8 @@ class Config:
     MAGIC_LINK_MINUTES = 15
     SIGNIN_CODE_DAYS = _int("LEERCULTUUR_SIGNIN_CODE_DAYS", 30)
 
-    MAX_CONTENT_LENGTH = _int("LEERCULTUUR_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
+    # Above the 5 MB a CSV import allows, so that limit can answer with its own message.
+    MAX_CONTENT_LENGTH = _int("LEERCULTUUR_MAX_UPLOAD_BYTES", 6 * 1024 * 1024)
     CSV_IMPORT_MAX_ROWS = _int("LEERCULTUUR_CSV_MAX_ROWS", 5000)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -127,3 +128,32 @@ class MembershipRole(OrgScoped, db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     membership: Mapped[Membership] = relationship(lazy="raise", back_populates="role_rows")
+
+
+class ImportStatus(enum.StrEnum):
+    pending = "pending"
+    committed = "committed"
+    discarded = "discarded"
+
+
+class ImportBatch(OrgScoped, db.Model):
+    """An uploaded CSV of people, kept between its preview and the admin's confirmation.
+
+    The content is cleared once the batch is imported or replaced: the people it names are
+    then in the organisation itself, and the file is not needed any more.
+    """
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ImportStatus] = mapped_column(
+        Enum(ImportStatus, name="import_status", native_enum=False, length=20),
+        default=ImportStatus.pending,
+    )
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
