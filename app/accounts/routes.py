@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -25,6 +26,7 @@ from .forms import CodeSignInForm, CredentialForm, LanguageForm, MagicLinkForm, 
 from .models import CredentialKind
 from .services import (
     SignInError,
+    active_membership_count,
     active_memberships,
     check_credential,
     check_new_credential,
@@ -106,6 +108,20 @@ def require_credential_after_code():
     ):
         return redirect(url_for("accounts.credential"))
     return None
+
+
+@bp.app_context_processor
+def switcher_context() -> dict:
+    """Templates offer the organisation switcher only to people in several organisations."""
+
+    def several_organisations() -> bool:
+        if "org_count" not in g:
+            g.org_count = (
+                active_membership_count(current_user.id) if current_user.is_authenticated else 0
+            )
+        return g.org_count > 1
+
+    return {"several_organisations": several_organisations}
 
 
 @bp.get("/login")

@@ -79,6 +79,17 @@ def active_memberships(user_id: int) -> list[Membership]:
         return list(db.session.scalars(statement))
 
 
+def active_membership_count(user_id: int) -> int:
+    """How many organisations the person is active in (decides whether to offer the switcher)."""
+    statement = (
+        select(func.count(Membership.id))
+        .where(Membership.user_id == user_id, Membership.active.is_(True))
+        .execution_options(skip_org_filter=True)
+    )
+    with org_context(current_org_ids() or (), user_id):
+        return db.session.scalar(statement) or 0
+
+
 def find_user_by_login(login: str) -> User | None:
     login = login.strip()
     if "@" in login:
