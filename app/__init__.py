@@ -11,8 +11,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config, DemoConfig
 from . import extensions
+from .config import Config, DemoConfig
 
 _hooks_installed = False
 
