@@ -60,6 +60,7 @@ ROLE_NAMES = {
     "admin": Role.admin,
     "beheerder": Role.admin,
     "rep": Role.rep,
+    "vakbondsambassadeur": Role.rep,
     "coordinator": Role.coordinator,
     "coördinator": Role.coordinator,
 }
