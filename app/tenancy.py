@@ -1,7 +1,8 @@
 """Tenant isolation: the current organisation, scoped lookups and two safety nets.
 
-1. Every ORM select gets ``org_id IN (allowed)`` for models with the ``OrgScoped`` mixin
-   while an organisation context is set (``do_orm_execute`` + ``with_loader_criteria``).
+1. Every ORM select, bulk UPDATE and bulk DELETE gets ``org_id IN (allowed)`` for models
+   with the ``OrgScoped`` mixin while an organisation context is set (``do_orm_execute`` +
+   ``with_loader_criteria``); a flush refuses new or changed rows of other organisations.
 2. On PostgreSQL, row-level security checks ``org_id`` against the transaction-local
    setting ``app.org_ids``, set with ``set_config(..., true)`` at the start of every
    transaction. Outside a context the setting is empty and the policies return no rows.
@@ -112,7 +113,9 @@ def install_session_hooks() -> None:
 
     @event.listens_for(Session, "do_orm_execute")
     def _add_org_criteria(state: ORMExecuteState) -> None:
-        if not state.is_select or state.execution_options.get("skip_org_filter"):
+        # Bulk UPDATE and DELETE too: on SQLite this net is the only one.
+        is_read_or_bulk_write = state.is_select or state.is_update or state.is_delete
+        if not is_read_or_bulk_write or state.execution_options.get("skip_org_filter"):
             return
         ids = state.session.info.get(ORG_IDS_KEY)
         if ids is None:

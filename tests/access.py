@@ -1,0 +1,218 @@
+"""Who may use each endpoint, and how to make the objects its URL points at.
+
+This is the one table the permission and isolation tests are generated from
+(tests/test_permissions.py, tests/test_isolation.py). Every endpoint in ``app.url_map``
+(except ``static``) needs a row in ACCESS, and every URL argument other than ``org_slug``
+needs a maker in OBJECT_MAKERS: a new route without them fails those tests the day it is
+added, with a message saying what to add here.
+
+A row is one Access for all of the endpoint's methods, or a dict per method when GET and
+POST differ, e.g. ``{"GET": MEMBER, "POST": roles("admin")}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from app.orgs.models import Organisation, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use an endpoint: ``kind`` is public, signed-in, member or roles."""
+
+    kind: str
+    roles: frozenset[Role] = frozenset()
+
+    def __repr__(self) -> str:
+        if self.kind == "roles":
+            return "roles(" + ", ".join(sorted(repr(str(r)) for r in self.roles)) + ")"
+        return self.kind.upper().replace("-", "_")
+
+
+PUBLIC = Access("public")  # anyone, signed in or not
+SIGNED_IN = Access("signed-in")  # any signed-in person, in no organisation in particular
+MEMBER = Access("member")  # any active member of the organisation in the URL
+
+
+def roles(*names: Role | str) -> Access:
+    """Active members of the organisation in the URL with at least one of these roles."""
+    return Access("roles", frozenset(Role(n) for n in names))
+
+
+ACCESS: dict[str, Access | dict[str, Access]] = {
+    # Start page, health check, organisation home
+    "main.index": PUBLIC,
+    "main.healthz": PUBLIC,
+    "main.org_home": MEMBER,
+    "main.org_theme": MEMBER,
+    "main.org_logo": MEMBER,
+    # Sign-in and account
+    "accounts.login": PUBLIC,
+    "accounts.request_magic_link": PUBLIC,
+    "accounts.link_sent": PUBLIC,
+    "accounts.magic_link": PUBLIC,
+    "accounts.use_magic_link": PUBLIC,
+    "accounts.password_sign_in": PUBLIC,
+    "accounts.code_sign_in": PUBLIC,
+    "accounts.set_language": PUBLIC,
+    "accounts.credential": SIGNED_IN,
+    "accounts.logout": SIGNED_IN,
+    "accounts.choose_org": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    # Admin: people, teams, settings
+    "orgs.members": roles("admin"),
+    "orgs.member": roles("admin"),
+    "orgs.disable": roles("admin"),
+    "orgs.enable": roles("admin"),
+    "orgs.signin_card": roles("admin"),
+    "orgs.invite": roles("admin"),
+    "orgs.teams": roles("admin"),
+    "orgs.create_team_route": roles("admin"),
+    "orgs.team": roles("admin"),
+    "orgs.settings": roles("admin"),
+    "orgs.upload_logo": roles("admin"),
+    "orgs.delete_logo": roles("admin"),
+    "orgs.audit": roles("admin"),
+    # Import of people from a CSV file (A4)
+    "orgs.import_people": roles("admin"),
+    "orgs.import_example": roles("admin"),
+    "orgs.commit_import": roles("admin"),
+}
+
+# ``make`` is tests/factories.py bound to the owner session; ``org`` the organisation the
+# object must belong to. Each maker returns the value for the URL argument.
+Maker = Callable[[ModuleType, Organisation], Any]
+
+
+def _import_batch(make: ModuleType, org: Organisation) -> int:
+    """A pending CSV import (uploaded and previewed, not yet confirmed) in ``org``."""
+    from app.orgs.models import ImportBatch
+
+    session = make.OrganisationFactory._meta.sqlalchemy_session
+    batch = ImportBatch(
+        org_id=org.id,
+        filename=f"{org.slug}.csv",
+        content=f"name,email\r\n{org.name} Import,import.{org.id}@example.test\r\n",
+    )
+    session.add(batch)
+    session.commit()
+    return batch.id
+
+
+OBJECT_MAKERS: dict[str, Maker] = {
+    "membership_id": lambda make, org: make.member(org).id,
+    "team_id": lambda make, org: make.team(org).id,
+    "batch_id": _import_batch,
+    # A sign-in link is a bearer secret checked by signature and hash, not an object of
+    # an organisation; an unknown one is enough to reach the route.
+    "token": lambda make, org: "unknown-sign-in-token",
+}
+
+# URL arguments that name no organisation's object, so their routes may live outside
+# /o/<org_slug>/. Every other object argument belongs under an organisation.
+NOT_ORG_OBJECTS = frozenset({"token"})
+
+# Every organisation in these tests has a logo, so the logo route has something to show.
+LOGO_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+WITH_LOGO = {"logo": LOGO_PNG, "logo_mimetype": "image/png"}
+
+ORG_ARGUMENT = "org_slug"
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+@cache
+def url_map_app() -> Flask:
+    """An app built only to read its URL map at collection time (it never opens the database)."""
+    from app import create_app
+    from app.config import TestConfig
+
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config["INSTANCE_DIR"] = Path(tempfile.gettempdir()) / "leercultuur-url-map"
+    return create_app(config)
+
+
+def app_rules(app: Flask) -> list[Rule]:
+    """Every rule of the app except static files, in a stable order."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    return sorted(rules, key=lambda r: (r.endpoint, r.rule))
+
+
+def rule_methods(rule: Rule) -> list[str]:
+    return sorted(set(rule.methods or ()) - IGNORED_METHODS)
+
+
+def is_org_route(rule: Rule) -> bool:
+    return ORG_ARGUMENT in rule.arguments
+
+
+def object_arguments(rule: Rule) -> list[str]:
+    return sorted(set(rule.arguments) - {ORG_ARGUMENT})
+
+
+def endpoint_methods(app: Flask) -> list[tuple[Rule, str]]:
+    return [(rule, method) for rule in app_rules(app) for method in rule_methods(rule)]
+
+
+def find_rule(app: Flask, endpoint: str, method: str) -> Rule:
+    for rule in app_rules(app):
+        if rule.endpoint == endpoint and method in rule_methods(rule):
+            return rule
+    raise LookupError(f"no rule for {endpoint} {method}")
+
+
+def access_for(endpoint: str, method: str) -> Access:
+    """The row for ``endpoint`` and ``method``; fails the test with what to add when missing."""
+    import pytest
+
+    row = ACCESS.get(endpoint)
+    if isinstance(row, dict):
+        row = row.get(method)
+    if row is None:
+        pytest.fail(
+            f"{endpoint} ({method}) has no row in ACCESS in tests/access.py. Add one saying "
+            "who may use it: PUBLIC, SIGNED_IN, MEMBER or roles(...).",
+            pytrace=False,
+        )
+    return row
+
+
+def maker_for(argument: str, endpoint: str) -> Maker:
+    import pytest
+
+    maker = OBJECT_MAKERS.get(argument)
+    if maker is None:
+        pytest.fail(
+            f"URL argument {argument!r} of {endpoint} has no maker in OBJECT_MAKERS in "
+            "tests/access.py. Add one: lambda make, org: <id of a new such object in org>.",
+            pytrace=False,
+        )
+    return maker
+
+
+def make_url_values(rule: Rule, make: ModuleType, org: Organisation) -> dict[str, Any]:
+    """Values for every object argument of ``rule``, made in ``org``."""
+    return {name: maker_for(name, rule.endpoint)(make, org) for name in object_arguments(rule)}
+
+
+def build_path(
+    app: Flask, rule: Rule, method: str, org: Organisation | None, values: dict[str, Any]
+) -> str:
+    """The path of ``rule`` for ``org`` and the given argument values."""
+    values = dict(values)
+    if is_org_route(rule) and ORG_ARGUMENT not in values:
+        values[ORG_ARGUMENT] = org.slug
+    adapter = app.url_map.bind("localhost")
+    return adapter.build(rule.endpoint, values, method=method)
