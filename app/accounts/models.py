@@ -71,8 +71,11 @@ class SignInToken(db.Model):
         Enum(TokenPurpose, name="token_purpose", native_enum=False, length=20)
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # The organisation the link was asked for, so sign-in lands there.
-    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    # The organisation the link was asked for, so sign-in lands there. Not an owner: tokens
+    # are found by their hash before any organisation is known.
+    landing_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -126,7 +126,7 @@ def _new_token(
             user_id=user.id,
             purpose=purpose,
             token_hash=_hash_token(secret),
-            org_id=org_id,
+            landing_org_id=org_id,
             created_at=now,
             expires_at=now + lifetime,
             created_by_id=created_by_id,
@@ -178,7 +178,7 @@ def consume_magic_link(signed: str, now: datetime) -> tuple[User, int | None]:
     user = db.session.get(User, row.user_id)
     if user is None or not has_active_membership(user.id):
         raise SignInError("disabled")
-    return user, row.org_id
+    return user, row.landing_org_id
 
 
 def create_signin_code(user: User, now: datetime, org_id: int, created_by_id: int) -> str:
@@ -216,7 +216,7 @@ def consume_signin_code(username: str, code: str, now: datetime) -> tuple[User, 
         raise SignInError("unknown")
     if not has_active_membership(user.id):
         raise SignInError("disabled")
-    return user, row.org_id
+    return user, row.landing_org_id
 
 
 @lru_cache(maxsize=1)
