@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import re
 import shutil
 import socket
 import sqlite3
@@ -46,10 +47,11 @@ def pg_bin() -> Path:
 def describe() -> str:
     if backend_name() == "sqlite":
         return f"database: sqlite {sqlite3.sqlite_version}"
-    version = subprocess.run(
+    output = subprocess.run(
         [pg_bin() / "postgres", "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
-    return f"database: postgresql {version}"
+    ).stdout
+    version = re.search(r"\d+\.\d+", output)
+    return f"database: postgresql {version.group(0) if version else output.strip()}"
 
 
 def free_port() -> int:
