@@ -110,19 +110,31 @@ def _register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .main import routes as _main_routes  # noqa: F401
     from .manager_kpis import bp as manager_kpis_bp
+    from .notifications import bp as notifications_bp
+    from .notifications import routes as _notifications_routes  # noqa: F401
     from .nudges import bp as nudges_bp
     from .orgs import bp as orgs_bp
     from .orgs import import_routes as _orgs_import_routes  # noqa: F401
     from .orgs import routes as _orgs_routes  # noqa: F401
 
-    for blueprint in (main_bp, accounts_bp, orgs_bp, ambassadors_bp, nudges_bp, manager_kpis_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        orgs_bp,
+        notifications_bp,
+        ambassadors_bp,
+        nudges_bp,
+        manager_kpis_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from .orgs.forms import role_label
     from .permissions import can_admin, has_role
+    from .text import render_user_text
 
+    app.jinja_env.filters["user_text"] = render_user_text
     app.jinja_env.globals.update(
         get_locale=get_locale,
         has_role=has_role,

@@ -1,7 +1,17 @@
 """Every feature's models, imported in one place for Alembic and create_all."""
 
 from .accounts.models import SignInToken, User  # noqa: F401
+from .activity.models import ActivityEvent  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
+from .feed.models import Applause, Comment, SuccessPost  # noqa: F401
+from .feedback.models import (  # noqa: F401
+    ContentReport,
+    Feedback,
+    FeedbackRequest,
+    FeedbackRequestRecipient,
+)
+from .notifications.models import Notification  # noqa: F401
+from .offers.models import LearningWish, Offer, OfferSignup, OfferVisibility  # noqa: F401
 from .orgs.models import (  # noqa: F401
     ImportBatch,
     Membership,

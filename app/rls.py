@@ -1,8 +1,11 @@
 """Row-level security helpers used by migrations (PostgreSQL only).
 
-Every organisation-owned table gets ENABLE + FORCE ROW LEVEL SECURITY and one policy:
-rows are visible and writable only when their org_id is in the transaction-local
-setting ``app.org_ids`` (a comma-separated list). An empty or missing setting means no rows.
+Every organisation-owned table gets ENABLE + FORCE ROW LEVEL SECURITY and a policy for
+all commands: rows are visible and writable only when their org_id is in the
+transaction-local setting ``app.org_ids`` (a comma-separated list). An empty or missing
+setting means no rows. A few tables add a second, read-only policy (``read_also``): a
+person reads their own memberships in every organisation; an organisation reads offers
+shared with it. Such a policy never allows a write.
 """
 
 from alembic import op
@@ -13,20 +16,25 @@ ORG_MATCH = (
 USER_MATCH = "user_id = nullif(current_setting('app.user_id', true), '')::int"
 
 
-def enable_org_rls(table: str, extra_using: str | None = None) -> None:
-    """Turn on row-level security for ``table``, keyed on org_id (plus an optional OR rule)."""
+def enable_org_rls(table: str, read_also: str | None = None) -> None:
+    """Turn on row-level security for ``table``, keyed on org_id (plus an optional read rule)."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    using = ORG_MATCH if not extra_using else f"({ORG_MATCH}) OR ({extra_using})"
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"DROP POLICY IF EXISTS org_isolation ON {table}")
-    op.execute(f"CREATE POLICY org_isolation ON {table} USING ({using}) WITH CHECK ({ORG_MATCH})")
+    op.execute(
+        f"CREATE POLICY org_isolation ON {table} USING ({ORG_MATCH}) WITH CHECK ({ORG_MATCH})"
+    )
+    op.execute(f"DROP POLICY IF EXISTS read_also ON {table}")
+    if read_also:
+        op.execute(f"CREATE POLICY read_also ON {table} FOR SELECT USING ({read_also})")
 
 
 def disable_org_rls(table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute(f"DROP POLICY IF EXISTS read_also ON {table}")
     op.execute(f"DROP POLICY IF EXISTS org_isolation ON {table}")
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

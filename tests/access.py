@@ -43,6 +43,10 @@ class Access:
 PUBLIC = Access("public")  # anyone, signed in or not
 SIGNED_IN = Access("signed-in")  # any signed-in person, in no organisation in particular
 MEMBER = Access("member")  # any active member of the organisation in the URL
+# An active member, on an object that is theirs (a notification, their feedback...).
+# Anyone else, the admin too, gets the same 404 as for a missing object. Its maker takes
+# ``person`` (the User asking) and makes the object for them.
+OWNER = Access("owner")
 
 
 def roles(*names: Role | str) -> Access:
@@ -88,6 +92,11 @@ ACCESS: dict[str, Access | dict[str, Access]] = {
     "orgs.import_people": roles("admin"),
     "orgs.import_example": roles("admin"),
     "orgs.commit_import": roles("admin"),
+    # Notification centre
+    "notifications.index": MEMBER,
+    "notifications.bell": MEMBER,
+    "notifications.read_all": MEMBER,
+    "notifications.read_one": OWNER,
 }
 
 # ``make`` is tests/factories.py bound to the owner session; ``org`` the organisation the
@@ -110,7 +119,22 @@ def _import_batch(make: ModuleType, org: Organisation) -> int:
     return batch.id
 
 
+def _notification(make: ModuleType, org: Organisation, person=None) -> int:
+    """A notification in ``org`` for ``person`` (a new member when None)."""
+    from app.notifications.models import Notification
+
+    session = make.OrganisationFactory._meta.sqlalchemy_session
+    owner_id = person.id if person is not None else make.member(org).user_id
+    note = Notification(
+        org_id=org.id, user_id=owner_id, kind="test", payload={"text": f"{org.name} note"}
+    )
+    session.add(note)
+    session.commit()
+    return note.id
+
+
 OBJECT_MAKERS: dict[str, Maker] = {
+    "notification_id": _notification,
     "membership_id": lambda make, org: make.member(org).id,
     "team_id": lambda make, org: make.team(org).id,
     "batch_id": _import_batch,
@@ -118,6 +142,22 @@ OBJECT_MAKERS: dict[str, Maker] = {
     # an organisation; an unknown one is enough to reach the route.
     "token": lambda make, org: "unknown-sign-in-token",
 }
+
+
+def _merge_feature_rows() -> None:
+    """Feature test folders may keep their rows in ``tests/<feature>/access_rows.py``
+    (``ACCESS`` and ``OBJECT_MAKERS`` dicts); they join the table here, never overriding."""
+    import importlib
+
+    for path in sorted(Path(__file__).parent.glob("*/access_rows.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.access_rows")
+        for table, rows in ((ACCESS, module.ACCESS), (OBJECT_MAKERS, module.OBJECT_MAKERS)):
+            clash = set(table) & set(rows)
+            assert not clash, f"{path}: rows already in tests/access.py: {sorted(clash)}"
+            table.update(rows)
+
+
+_merge_feature_rows()
 
 # URL arguments that name no organisation's object, so their routes may live outside
 # /o/<org_slug>/. Every other object argument belongs under an organisation.
@@ -202,9 +242,20 @@ def maker_for(argument: str, endpoint: str) -> Maker:
     return maker
 
 
-def make_url_values(rule: Rule, make: ModuleType, org: Organisation) -> dict[str, Any]:
-    """Values for every object argument of ``rule``, made in ``org``."""
-    return {name: maker_for(name, rule.endpoint)(make, org) for name in object_arguments(rule)}
+def takes_person(maker: Maker) -> bool:
+    """Makers of personal objects take ``person``: the object is made for that User."""
+    import inspect
+
+    return "person" in inspect.signature(maker).parameters
+
+
+def make_url_values(rule: Rule, make: ModuleType, org: Organisation, person=None) -> dict[str, Any]:
+    """Values for the object arguments of ``rule``, made in ``org`` (for ``person`` if personal)."""
+    values = {}
+    for name in object_arguments(rule):
+        maker = maker_for(name, rule.endpoint)
+        values[name] = maker(make, org, person=person) if takes_person(maker) else maker(make, org)
+    return values
 
 
 def build_path(

@@ -25,6 +25,7 @@ from .access import (
     ACCESS,
     MEMBER,
     OBJECT_MAKERS,
+    OWNER,
     PUBLIC,
     SIGNED_IN,
     WITH_LOGO,
@@ -92,7 +93,7 @@ def expected_outcome(access: Access, persona: Persona, org_route: bool) -> str:
         return ALLOWED
     if persona.kind in {"outsider", "former"}:
         return NOT_FOUND
-    if access in (SIGNED_IN, MEMBER):
+    if access in (SIGNED_IN, MEMBER, OWNER):
         return ALLOWED
     return ALLOWED if access.roles & set(persona.roles) else FORBIDDEN
 
@@ -145,7 +146,7 @@ def test_route_answers_as_access_table_says(
     access = access_for(endpoint, method)
     org = make.org(kind=persona.org_kind, **WITH_LOGO)
     user = arrange_persona(make, org, persona)
-    path = build_path(app, rule, method, org, make_url_values(rule, make, org))
+    path = build_path(app, rule, method, org, make_url_values(rule, make, org, person=user))
     if user is not None:
         login(client, user)
 
@@ -219,3 +220,28 @@ def test_access_rows_fit_their_routes(app):
         if isinstance(row, dict) and set(row) - methods.get(endpoint, set()):
             problems.append(f"{endpoint} has rows for methods it does not accept")
     assert problems == []
+
+
+def _owner_cases():
+    return [
+        pytest.param(rule.endpoint, method, id=f"{rule.endpoint}:{method}")
+        for rule, method in endpoint_methods(url_map_app())
+        if access_for(rule.endpoint, method) == OWNER
+    ]
+
+
+@pytest.mark.parametrize(("endpoint", "method"), _owner_cases())
+@pytest.mark.parametrize("roles", [(Role.employee,), (Role.employee, Role.manager, Role.admin)])
+def test_personal_objects_of_someone_else_are_not_found(
+    app, client, make, csrf_failures, endpoint, method, roles
+):
+    """A colleague's personal object is a 404 for everyone else, the manager and admin too."""
+    rule = find_rule(app, endpoint, method)
+    org = make.org(**WITH_LOGO)
+    owner = make.member(org).user
+    other = make.member(org, roles=roles).user
+    path = build_path(app, rule, method, org, make_url_values(rule, make, org, person=owner))
+    login(client, other)
+    response = send(client, method, path)
+    assert not csrf_failures
+    assert response.status_code == 404, f"{method} {path} gave {response.status_code}"

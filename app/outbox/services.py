@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..db_utils import insert_or_ignore
 from ..extensions import db
 from ..mail import build_message, open_connection, render_mail
 from .models import OutboxMessage, OutboxStatus
@@ -45,15 +45,7 @@ def queue_mail(key: str, to: str, template: str, locale: str, kind: str, **conte
         attempts=0,
         next_attempt_at=context.get("now") or _now(),
     )
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxMessage.id)
-    )
-    return db.session.execute(statement).scalar_one_or_none() is not None
+    return insert_or_ignore(OutboxMessage, values, ["key"]) is not None
 
 
 def _now() -> datetime:

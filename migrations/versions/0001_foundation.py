@@ -168,10 +168,10 @@ def upgrade():
     enable_org_rls('teams')
     enable_org_rls('audit_events')
     # People always see their own memberships (for the organisation switcher).
-    enable_org_rls('memberships', extra_using=USER_MATCH)
+    enable_org_rls('memberships', read_also=USER_MATCH)
     enable_org_rls(
         'membership_roles',
-        extra_using='membership_id IN (SELECT id FROM memberships WHERE ' + USER_MATCH + ')',
+        read_also='membership_id IN (SELECT id FROM memberships WHERE ' + USER_MATCH + ')',
     )
 
 

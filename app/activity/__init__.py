@@ -1,0 +1,1 @@
+"""Typed activity events that nudges and manager KPIs count in SQL."""

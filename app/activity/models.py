@@ -1,0 +1,42 @@
+"""ActivityEvent: who did what, when, in which organisation (counts only; never content)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from ..tenancy import OrgScoped
+
+
+class ActivityKind(enum.StrEnum):
+    success_posted = "success_posted"
+    applause_given = "applause_given"
+    comment_posted = "comment_posted"
+    feedback_given = "feedback_given"
+    feedback_requested = "feedback_requested"
+    feedback_shared = "feedback_shared"
+    offer_interest = "offer_interest"
+    offer_signed_up = "offer_signed_up"
+    offer_completed = "offer_completed"
+    offer_recommended = "offer_recommended"
+    wish_made = "wish_made"
+
+
+class ActivityEvent(OrgScoped, db.Model):
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        Index("ix_activity_events_org_id_kind_created_at", "org_id", "kind", "created_at"),
+        Index("ix_activity_events_org_id_user_id_created_at", "org_id", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
