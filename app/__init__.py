@@ -107,12 +107,19 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts import routes as _accounts_routes  # noqa: F401
     from .ambassadors import bp as ambassadors_bp
+    from .feed import bp as feed_bp
+    from .feed import routes as _feed_routes  # noqa: F401
+    from .feedback import bp as feedback_bp
+    from .feedback import moderation_routes as _moderation_routes  # noqa: F401
+    from .feedback import routes as _feedback_routes  # noqa: F401
     from .main import bp as main_bp
     from .main import routes as _main_routes  # noqa: F401
     from .manager_kpis import bp as manager_kpis_bp
     from .notifications import bp as notifications_bp
     from .notifications import routes as _notifications_routes  # noqa: F401
     from .nudges import bp as nudges_bp
+    from .offers import bp as offers_bp
+    from .offers import routes as _offers_routes  # noqa: F401
     from .orgs import bp as orgs_bp
     from .orgs import import_routes as _orgs_import_routes  # noqa: F401
     from .orgs import routes as _orgs_routes  # noqa: F401
@@ -122,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         orgs_bp,
         notifications_bp,
+        feed_bp,
+        feedback_bp,
+        offers_bp,
         ambassadors_bp,
         nudges_bp,
         manager_kpis_bp,

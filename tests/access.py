@@ -133,8 +133,46 @@ def _notification(make: ModuleType, org: Organisation, person=None) -> int:
     return note.id
 
 
+def _comment(make: ModuleType, org: Organisation) -> int:
+    from app.feed.models import Comment
+
+    session = make.OrganisationFactory._meta.sqlalchemy_session
+    item = Comment(
+        org_id=org.id,
+        post_id=make.post(org).id,
+        author_id=make.member(org).user_id,
+        body=f"{org.name} comment",
+        client_token="comment",
+    )
+    session.add(item)
+    session.commit()
+    return item.id
+
+
+def _shared_feedback(make: ModuleType, org: Organisation) -> int:
+    from app.db_types import utcnow
+    from app.feedback.models import Feedback
+
+    session = make.OrganisationFactory._meta.sqlalchemy_session
+    item = Feedback(
+        org_id=org.id,
+        giver_id=make.member(org).user_id,
+        recipient_id=make.member(org).user_id,
+        went_well=f"{org.name} feedback",
+        client_token="feedback",
+        shared_at=utcnow(),
+    )
+    session.add(item)
+    session.commit()
+    return item.id
+
+
 OBJECT_MAKERS: dict[str, Maker] = {
     "notification_id": _notification,
+    # Learning together (issue 3): a company-wide post, a comment on one, shared feedback.
+    "post_id": lambda make, org: make.post(org, body=f"{org.name} post").id,
+    "comment_id": _comment,
+    "feedback_id": _shared_feedback,
     "membership_id": lambda make, org: make.member(org).id,
     "team_id": lambda make, org: make.team(org).id,
     "batch_id": _import_batch,

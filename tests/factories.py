@@ -102,3 +102,47 @@ def member(
 
 def admin(org: Organisation, **kwargs) -> Membership:
     return member(org, roles=(Role.employee, Role.admin), **kwargs)
+
+
+def _session():
+    return OrganisationFactory._meta.sqlalchemy_session
+
+
+def post(org: Organisation, author: User | None = None, **kwargs):
+    """A shared learning success in ``org`` (company-wide unless ``audience`` says team)."""
+    import secrets
+
+    from app.feed.models import Audience, LearnedHow, SuccessPost
+
+    author = author or member(org).user
+    values = {
+        "org_id": org.id,
+        "author_id": author.id,
+        "audience": Audience.company,
+        "body": "Ik heb geleerd hoe de nieuwe kantpers werkt.",
+        "how": LearnedHow.on_the_job,
+        "client_token": secrets.token_hex(8),
+    }
+    values.update(kwargs)
+    item = SuccessPost(**values)
+    _session().add(item)
+    _session().commit()
+    return item
+
+
+def offer(org: Organisation, **kwargs):
+    """An active learning offer owned by ``org``."""
+    from app.offers.models import Offer, OfferFormat
+
+    values = {
+        "org_id": org.id,
+        "title": "Veilig werken met de heftruck",
+        "description": "Korte praktijkles op de werkvloer.",
+        "format": OfferFormat.on_the_job,
+        "duration_minutes": 90,
+    }
+    values.update(kwargs)
+    item = Offer(**values)
+    _session().add(item)
+    _session().commit()
+    return item

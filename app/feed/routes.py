@@ -1,0 +1,3 @@
+"""Routes of the feed feature."""
+
+from . import bp  # noqa: F401

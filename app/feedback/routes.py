@@ -1,0 +1,3 @@
+"""Routes of the feedback feature."""
+
+from . import bp  # noqa: F401

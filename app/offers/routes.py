@@ -1,0 +1,3 @@
+"""Routes of the offers feature."""
+
+from . import bp  # noqa: F401
