@@ -10,11 +10,20 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import extensions
 from .config import Config, DemoConfig
 
 _hooks_installed = False
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` up to 2**31 - 1: a bigger id is simply not found (404), never a crash."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
@@ -34,14 +43,16 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         )
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
 
-    from .logging_setup import configure_logging
+    from .logging_setup import configure_logging, register_request_logging
 
     configure_logging(app)
+    register_request_logging(app)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
 
     from .cli import register_cli

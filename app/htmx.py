@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, redirect, render_template
 
 from .extensions import htmx
 
@@ -12,3 +12,11 @@ def render(page_template: str, partial_template: str, **context) -> str:
     if htmx and not htmx.boosted:
         return render_template(partial_template, **context)
     return render_template(page_template, **context)
+
+
+def redirect_to(url: str) -> Response:
+    """A redirect that also works for htmx: the whole page goes to ``url`` (HX-Redirect),
+    instead of the target page being swapped into a small part of the current one."""
+    if htmx:
+        return Response(status=204, headers={"HX-Redirect": url})
+    return redirect(url)

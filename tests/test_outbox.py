@@ -162,3 +162,12 @@ def test_web_requests_never_send_mail(app, client, make, mail_server):
     make.member(make.org(), email="queued@example.org")
     post_form(client, "/login", {"email": "queued@example.org"})
     assert mail_server.wait_for(1, timeout=0.3) == []
+
+
+def test_a_message_that_cannot_be_built_is_dead_and_does_not_stop_the_others(app, dbs, mail_server):
+    enqueue(app, key="bad", to="broken\naddress@example.org")
+    enqueue(app, key="good", to="fine@example.org")
+    result = run_drain(app)
+    assert (result.dead, result.sent) == (1, 1)
+    assert row(dbs, "bad").status == OutboxStatus.dead and row(dbs, "bad").last_error
+    assert [m["To"] for m in mail_server.wait_for(1)] == ["fine@example.org"]

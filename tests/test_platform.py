@@ -203,3 +203,39 @@ def test_logo_upload_checks_content_and_size(client, make, dbs):
     logo = client.get(f"/o/{org.slug}/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/png" and logo.data == PNG_1PX
     assert f'src="/o/{org.slug}/logo"' in client.get(f"/o/{org.slug}/").get_data(as_text=True)
+
+
+def test_huge_ids_and_numbers_are_not_found_not_a_crash(client, make):
+    org = make.org()
+    login(client, make.admin(org).user)
+    huge = "9" * 25
+    assert client.get(f"/o/{org.slug}/admin/members/{huge}").status_code == 404
+    assert client.get(f"/o/{org.slug}/admin/members?team={huge}&page={huge}").status_code == 200
+
+
+def test_member_search_treats_wildcards_as_text(client, make):
+    org = make.org()
+    make.member(org, name="Anna_de Vries")
+    make.member(org, name="Annaxde Boer")
+    login(client, make.admin(org).user)
+    page = client.get(f"/o/{org.slug}/admin/members?q=anna_de").get_data(as_text=True)
+    assert "Anna_de Vries" in page and "Annaxde Boer" not in page
+
+
+def test_htmx_request_after_sign_out_sends_the_whole_page_to_sign_in(client, make):
+    org = make.org()
+    response = client.get(f"/o/{org.slug}/notifications/bell", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+    page = client.get("/login").get_data(as_text=True)
+    assert '"responseHandling"' in page  # error pages are shown in place, not dropped
+
+
+def test_each_request_is_logged_with_status_duration_and_id(client, caplog):
+    caplog.set_level(logging.INFO, logger="leercultuur.access")
+    response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert response.headers["X-Request-ID"] == "abc123"
+    records = [r for r in caplog.records if r.name == "leercultuur.access"]
+    assert records and records[-1].status == 200 and records[-1].request_id == "abc123"
+    data = json.loads(JsonFormatter().format(records[-1]))
+    assert data["duration_ms"] >= 0 and data["status"] == 200

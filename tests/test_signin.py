@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
 from app.db_types import utcnow
@@ -285,3 +286,40 @@ def test_org_switcher_lists_only_my_organisations(app, client, make):
     assert "Eerste BV" in page and "Tweede BV" in page and "Niet Mijn BV" not in page
     assert "<html" not in page  # only the partial for htmx
     assert "<html" in client.get("/orgs").get_data(as_text=True)
+
+
+OFF_SITE = [
+    "//evil.example",
+    "/\t/evil.example",
+    "/\\evil.example",
+    "/\n/evil.example",
+    "https://evil.example",
+    "/ /evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_no_redirect_off_site_after_sign_in(app, client, make, target):
+    org = make.org()
+    person = make.member(org, email="redirect@example.org")
+    login(client, person.user)
+    post_form(
+        client,
+        "/account/credential",
+        {"kind": "password", "secret": "kantpers-lassen-2031", "repeat": "kantpers-lassen-2031"},
+        token_from="/account/credential",
+    )
+    fresh = app.test_client()
+    response = post_form(
+        fresh,
+        "/login/password",
+        {"login": "redirect@example.org", "secret": "kantpers-lassen-2031", "next": target},
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"/o/{org.slug}/"), response.location
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_no_redirect_off_site_after_language_change(client, target):
+    response = post_form(client, "/language", {"locale": "en", "next": target})
+    assert response.status_code == 302 and response.location == "/"

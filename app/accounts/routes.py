@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     abort,
     current_app,
@@ -20,7 +22,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..db_types import utcnow
 from ..extensions import db, limiter
 from ..htmx import render
-from ..outbox.services import queue_mail
 from . import bp
 from .forms import CodeSignInForm, CredentialForm, LanguageForm, MagicLinkForm, PasswordSignInForm
 from .models import CredentialKind
@@ -32,18 +33,25 @@ from .services import (
     check_new_credential,
     consume_magic_link,
     consume_signin_code,
-    create_magic_link_token,
     end_all_sessions,
-    find_user_by_login,
-    has_active_membership,
     mark_signed_in,
+    send_sign_in_link,
     set_credential,
 )
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after sign-in."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    r"""Only same-site paths are followed after sign-in or a language change.
+
+    Browsers drop tabs and line breaks and read a backslash as a slash, so "/\t/evil" and
+    "/\\evil" lead off-site: any control character, space or backslash is refused.
+    """
+    if not target or not target.startswith("/"):
+        return None
+    if any(ord(c) < 0x21 or c in "\\\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
         return None
     return target
 
@@ -148,24 +156,14 @@ def request_magic_link():
         return render_template(
             "accounts/login.html", link_form=form, password_form=PasswordSignInForm()
         ), 400
-    now = utcnow()
-    user = find_user_by_login(form.email.data)
-    # The same answer whether or not the address is known.
-    if user is not None and user.email and has_active_membership(user.id):
-        org_id = _org_id_from_next(form.next.data)
-        token = create_magic_link_token(user, now, org_id=org_id)
-        locale = user.locale or session.get("locale") or "nl"
-        queue_mail(
-            key=f"magic-link:{user.id}:{token[-24:]}",
-            to=user.email,
-            template="accounts/emails/magic_link",
-            locale=locale,
-            kind="magic_link",
-            link=_absolute(url_for("accounts.magic_link", token=token)),
-            name=user.name,
-            minutes=current_app.config["MAGIC_LINK_MINUTES"],
-        )
-        db.session.commit()
+    send_sign_in_link(
+        form.email.data,
+        _org_slug_from_next(form.next.data),
+        session.get("locale") or "nl",
+        lambda token: _absolute(url_for("accounts.magic_link", token=token)),
+        utcnow(),
+    )
+    db.session.commit()
     return redirect(url_for("accounts.link_sent"))
 
 
@@ -173,16 +171,12 @@ def _absolute(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def _org_id_from_next(next_url: str | None) -> int | None:
-    from sqlalchemy import select
-
-    from ..orgs.models import Organisation
-
+def _org_slug_from_next(next_url: str | None) -> str | None:
+    """The organisation a person was on their way to (from ``/o/<slug>/...``), if any."""
     next_url = safe_next(next_url)
     if not next_url or not next_url.startswith("/o/"):
         return None
-    slug = next_url.split("/")[2]
-    return db.session.scalars(select(Organisation.id).where(Organisation.slug == slug)).first()
+    return next_url.split("/")[2] or None
 
 
 @bp.get("/login/sent")
@@ -271,7 +265,7 @@ def credential():
             # The version changed: renew this session so only this device stays signed in.
             login_user(user)
             session.pop("must_choose_credential", None)
-            flash(_("Saved. From now on you sign in with your username and this."), "success")
+            flash(_("Saved. Next time you can sign in with this PIN or password."), "success")
             return redirect(_landing_url(user.id, None))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/credential.html", form=form), status

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -15,9 +16,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from ..extensions import db
+from ..mail import render_mail
 from ..orgs.models import Membership, Organisation
+from ..outbox.services import queue_mail
 from ..tenancy import current_org_ids, org_context
 from .models import CredentialKind, SignInToken, TokenPurpose, User
 
@@ -168,6 +172,47 @@ def _consume(token_hash: str, purpose: TokenPurpose, now: datetime) -> SignInTok
     return row
 
 
+def send_sign_in_link(
+    email: str,
+    org_slug: str | None,
+    fallback_locale: str,
+    link_for_token: Callable[[str], str],
+    now: datetime,
+) -> None:
+    """Queue a sign-in link for an active person with this address; else do nothing visible.
+
+    Unknown addresses get the same answer and about the same work (the mail is rendered
+    and thrown away), so neither the page nor its timing tells whether an address exists.
+    """
+    user = find_user_by_login(email)
+    minutes = current_app.config["MAGIC_LINK_MINUTES"]
+    if user is None or not user.email or not has_active_membership(user.id):
+        render_mail(
+            "accounts/emails/magic_link",
+            fallback_locale,
+            link=link_for_token(secrets.token_urlsafe(32)),
+            name=email,
+            minutes=minutes,
+        )
+        return
+    org_id = None
+    if org_slug:
+        org_id = db.session.scalars(
+            select(Organisation.id).where(Organisation.slug == org_slug)
+        ).first()
+    token = create_magic_link_token(user, now, org_id=org_id)
+    queue_mail(
+        key=f"magic-link:{user.id}:{token[-24:]}",
+        to=user.email,
+        template="accounts/emails/magic_link",
+        locale=user.locale or fallback_locale,
+        kind="magic_link",
+        link=link_for_token(token),
+        name=user.name,
+        minutes=minutes,
+    )
+
+
 def consume_magic_link(signed: str, now: datetime) -> tuple[User, int | None]:
     """Check and use up a magic link; returns the person and the organisation it was for."""
     try:
@@ -181,8 +226,31 @@ def consume_magic_link(signed: str, now: datetime) -> tuple[User, int | None]:
     return user, row.landing_org_id
 
 
+class SignInCardRefused(Exception):
+    """An admin may not make a sign-in card for this person (see ``signin_card_allowed``)."""
+
+
+def signin_card_allowed(user: User, org_id: int) -> bool:
+    """A card signs someone in without their e-mail, so only the admin of the one organisation
+    the person belongs to may make it, and only for people without e-mail and with a username.
+    (Otherwise an admin of one organisation could take over an account used in another.)"""
+    if user.email or not user.username:
+        return False
+    statement = (
+        select(Membership.id)
+        .where(Membership.user_id == user.id, Membership.org_id != org_id)
+        .execution_options(skip_org_filter=True)
+        .limit(1)
+    )
+    # Reading the person's own memberships: allowed through app.user_id on PostgreSQL.
+    with org_context(current_org_ids() or (), user.id):
+        return db.session.scalars(statement).first() is None
+
+
 def create_signin_code(user: User, now: datetime, org_id: int, created_by_id: int) -> str:
     """A printable one-time code (for people without e-mail); older unused codes stop working."""
+    if not signin_card_allowed(user, org_id):
+        raise SignInCardRefused(user.id)
     db.session.execute(
         update(SignInToken)
         .where(
@@ -252,6 +320,10 @@ def check_new_credential(kind: CredentialKind, value: str, user: User) -> Creden
     names = {n.lower() for n in (user.username, user.email, user.name) if n}
     if lowered in names or any(lowered == n.split("@")[0] for n in names):
         return CredentialProblem("like_name")
+    # zxcvbn knows common passwords, names, keyboard walks and dates (it reads 72 characters).
+    user_inputs = [part for n in names for part in re.split(r"[@.\s]+", n) if part]
+    if zxcvbn(value[:72], user_inputs=user_inputs)["score"] < 2:
+        return CredentialProblem("common")
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..htmx import redirect_to
 from ..tenancy import set_org_context
 from .models import Membership, Organisation
 
@@ -40,12 +41,12 @@ def register_org_context(app: Flask) -> None:
                 logout_user()
                 session.clear()
                 flash(_("You were signed out because you were away for a while."), "info")
-                return redirect(url_for("accounts.login", next=request.full_path))
+                return redirect_to(url_for("accounts.login", next=request.full_path))
         slug = g.get("org_slug")
         if slug is None:
             return None
         if user_id is None:
-            return redirect(url_for("accounts.login", next=request.full_path))
+            return redirect_to(url_for("accounts.login", next=request.full_path))
         org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
         if org is None:
             abort(404)

@@ -35,7 +35,7 @@ CHUNK = 500  # values per IN (...) list; SQLite allows a limited number of param
 
 @dataclass
 class Change:
-    what: str  # "team", "job_title", "roles" or "username"
+    what: str  # "team", "job_title" or "roles"
     before: Any
     after: Any
 
@@ -148,16 +148,17 @@ def plan_import(org: Organisation, parsed: ParsedFile, actor_id: int | None) -> 
                 problem(row, "username", _l("This username is already taken by someone else."))
                 continue
         if email_user is not None and row.username and username_user is None:
-            if email_user.username:
-                problem(
-                    row,
-                    "username",
-                    _l(
-                        "This e-mail address belongs to someone with another username. "
-                        "Leave the username empty for this person."
-                    ),
-                )
-                continue
+            # Never give an existing account a (new) username: with one, this organisation's
+            # admin could make a sign-in card for an account that is also used elsewhere.
+            problem(
+                row,
+                "username",
+                _l(
+                    "This e-mail address already has an account. "
+                    "Leave the username empty for this person."
+                ),
+            )
+            continue
         user = email_user or username_user
         if user is not None:
             if user.id in line_of_user:
@@ -200,8 +201,6 @@ def _describe_changes(person: PlannedPerson, team_names: dict[int, str]) -> None
     current_roles = tuple(sorted(str(r) for r in membership.roles))
     if row.roles and person.roles != current_roles:
         person.changes.append(Change("roles", current_roles, person.roles))
-    if row.username and not person.user.username:
-        person.changes.append(Change("username", None, row.username))
 
 
 def _plan_teams(plan: ImportPlan, rows: list[ImportRow], parsed: ParsedFile) -> None:
@@ -275,8 +274,6 @@ def apply_plan(
         user = person.user or find_or_create_user(
             row.name, email=row.email or None, username=row.username or None
         )
-        if row.username and not user.username:
-            user.username = row.username
         team = teams[team_key(row.team)] if row.team else None
         add_member(org, user, person.roles, team, row.job_title or None, actor_id)
     for person in plan.changed_people:
@@ -288,8 +285,6 @@ def apply_plan(
             update_member(membership, team_id, job_title, actor_id)
         if "roles" in changed:
             set_roles(membership, person.roles, actor_id)
-        if "username" in changed:
-            person.user.username = row.username
     record_audit(org.id, actor_id, "people.imported", batch)
     db.session.flush()
 

@@ -28,12 +28,13 @@ def member_page(
     """One page of the organisation's people with user, team and roles, in three queries."""
     filters = [Membership.org_id == org_id]
     if search:
-        like = f"%{search.strip().lower()}%"
+        escaped = search.strip().lower().replace("\\", "\\\\")
+        like = "%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%"
         filters.append(
             or_(
-                func.lower(User.name).like(like),
-                func.lower(User.email).like(like),
-                func.lower(User.username).like(like),
+                func.lower(User.name).like(like, escape="\\"),
+                func.lower(User.email).like(like, escape="\\"),
+                func.lower(User.username).like(like, escape="\\"),
             )
         )
     if team_id:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import segno
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,12 +9,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..accounts.services import create_magic_link_token, create_signin_code
+from ..accounts.services import SignInCardRefused, signin_card_allowed
 from ..db_types import utcnow
 from ..extensions import db
-from ..forms import options
+from ..forms import options, query_int
 from ..htmx import render
-from ..outbox.services import queue_mail
 from ..permissions import require_roles
 from ..tenancy import scoped_get_or_404
 from . import bp
@@ -34,6 +31,7 @@ from .models import Membership, OrgKind, Role, Team
 from .queries import audit_page, member_page, team_choices, team_parents, team_rows
 from .services import (
     LOGO_MAX_BYTES,
+    ExistingAccount,
     LogoProblem,
     MembershipExists,
     UsernameTaken,
@@ -41,6 +39,8 @@ from .services import (
     disable_member,
     enable_member,
     invite_person,
+    make_signin_card,
+    queue_invitation,
     remove_logo,
     set_logo,
     set_roles,
@@ -50,8 +50,6 @@ from .services import (
     update_team,
     would_create_cycle,
 )
-
-INVITE_DAYS = 7
 
 
 def _roles_for_org():
@@ -68,8 +66,8 @@ def _with_team_choices(form, field_name: str = "team_id", none_label: str | None
 @require_roles(Role.admin)
 def members():
     search = request.args.get("q", "")[:100]
-    team_id = request.args.get("team", type=int)
-    page = member_page(g.org.id, search, team_id, request.args.get("page", 1, type=int))
+    team_id = query_int("team")
+    page = member_page(g.org.id, search, team_id, query_int("page", 1))
     return render(
         "orgs/members.html",
         "orgs/_member_table.html",
@@ -113,6 +111,7 @@ def member(membership_id: int):
         form=form,
         confirm=ConfirmForm(),
         roles=current_roles,
+        card_allowed=membership.active and signin_card_allowed(user, g.org.id),
     ), (400 if form.errors else 200)
 
 
@@ -148,18 +147,15 @@ def signin_card(membership_id: int):
     membership, user = _load_member(membership_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("orgs.member", membership_id=membership.id))
-    if not user.username or not membership.active:
-        flash(_("Give this person a username first."), "error")
+    try:
+        code = make_signin_card(g.org, membership, user, current_user.id, utcnow())
+    except SignInCardRefused:
+        flash(_card_refusal(user), "error")
         return redirect(url_for("orgs.member", membership_id=membership.id))
-    code = create_signin_code(user, utcnow(), g.org.id, current_user.id)
-    from ..audit.services import record_audit
-
-    record_audit(
-        g.org.id, current_user.id, "member.signin_card_made", membership, subject_user_id=user.id
-    )
     db.session.commit()
     base = current_app.config["BASE_URL"].rstrip("/")
-    link = f"{base}{url_for('accounts.code_sign_in', u=user.username, c=code.replace('-', ''))}"
+    # The code goes in the fragment, which browsers never send to a server or proxy log.
+    link = f"{base}{url_for('accounts.code_sign_in', u=user.username)}#c={code.replace('-', '')}"
     qr = segno.make(link, error="m").svg_data_uri(scale=5, border=2)
     return render_template(
         "orgs/signin_card.html",
@@ -190,6 +186,10 @@ def invite():
             )
         except UsernameTaken:
             form.username.errors = [_("This username is already taken.")]
+        except ExistingAccount:
+            form.username.errors = [
+                _("This e-mail address already has an account. Leave the username empty.")
+            ]
         except MembershipExists:
             form.email.errors = [_("This person is already in %(org)s.", org=g.org.name)]
         else:
@@ -202,23 +202,22 @@ def invite():
     return render_template("orgs/invite.html", form=form), (400 if form.errors else 200)
 
 
+def _card_refusal(user: User) -> str:
+    if user.email:
+        return _("This person signs in with their e-mail address. A card is not needed.")
+    if not user.username:
+        return _("Give this person a username first.")
+    return _("This person is also in another organisation. They cannot get a card from here.")
+
+
 def _queue_invitation(user: User) -> None:
-    now = utcnow()
-    token = create_magic_link_token(
-        user, now, org_id=g.org.id, lifetime=timedelta(days=INVITE_DAYS)
-    )
     base = current_app.config["BASE_URL"].rstrip("/")
-    queue_mail(
-        key=f"invite:{g.org.id}:{user.id}:{token[-24:]}",
-        to=user.email,
-        template="orgs/emails/invitation",
-        locale=user.locale or g.org.locale,
-        kind="invitation",
-        name=user.name,
-        org_name=g.org.name,
-        inviter=current_user.name,
-        link=base + url_for("accounts.magic_link", token=token),
-        days=INVITE_DAYS,
+    queue_invitation(
+        g.org,
+        user,
+        current_user.name,
+        lambda token: base + url_for("accounts.magic_link", token=token),
+        utcnow(),
     )
 
 
@@ -284,12 +283,12 @@ def _audit_labels() -> dict[str, str]:
 @require_roles(Role.admin)
 def audit():
     """Who did what and when (P1); never the content of what they saw or wrote."""
-    rows, pages = audit_page(g.org.id, request.args.get("page", 1, type=int))
+    rows, pages = audit_page(g.org.id, query_int("page", 1))
     return render_template(
         "orgs/audit.html",
         rows=rows,
         pages=pages,
-        page=min(max(request.args.get("page", 1, type=int), 1), pages),
+        page=min(query_int("page", 1), pages),
         labels=_audit_labels(),
     )
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
 from ..accounts.models import User
-from ..accounts.services import end_all_sessions, normalise_email
+from ..accounts.services import (
+    SignInCardRefused,
+    create_magic_link_token,
+    create_signin_code,
+    end_all_sessions,
+    normalise_email,
+)
 from ..audit.services import record_audit
 from ..extensions import db
+from ..outbox.services import queue_mail
 from ..tenancy import org_context
 from .models import Membership, MembershipRole, Organisation, OrgKind, Role, Team
 
@@ -48,6 +55,10 @@ def create_organisation(
 
 class UsernameTaken(Exception):
     """Another person already has this username."""
+
+
+class ExistingAccount(Exception):
+    """The e-mail address belongs to an existing account; its username is not ours to set."""
 
 
 def find_or_create_user(name: str, email: str | None = None, username: str | None = None) -> User:
@@ -88,6 +99,10 @@ def invite_person(
         ).first()
         if owner is not None and (by_email is None or owner.id != by_email.id):
             raise UsernameTaken(username)
+        if by_email is not None and owner is None:
+            # Giving an existing account a username would let this organisation's admin
+            # make a sign-in card for it; the person's own sign-in stays theirs.
+            raise ExistingAccount(by_email.id)
     existing = by_email
     if (
         existing is not None
@@ -99,8 +114,6 @@ def invite_person(
     ):
         raise MembershipExists(existing.id)
     user = existing or find_or_create_user(name, email=email, username=username)
-    if username and not user.username:
-        user.username = username
     team = (
         db.session.scalars(select(Team).where(Team.id == team_id, Team.org_id == org.id)).first()
         if team_id
@@ -162,6 +175,8 @@ def set_roles(membership: Membership, roles: Iterable[Role | str], actor_id: int
 def update_member(
     membership: Membership, team_id: int | None, job_title: str | None, actor_id: int | None
 ) -> None:
+    if (membership.team_id, membership.job_title) == (team_id, job_title or None):
+        return
     membership.team_id = team_id
     membership.job_title = job_title or None
     record_audit(
@@ -170,6 +185,47 @@ def update_member(
         "member.updated",
         membership,
         subject_user_id=membership.user_id,
+    )
+
+
+def make_signin_card(
+    org: Organisation, membership: Membership, user: User, actor_id: int, now: datetime
+) -> str:
+    """A new one-time sign-in code for a person without e-mail (older codes stop working).
+
+    Raises SignInCardRefused when the person is switched off, has e-mail, has no username
+    or also belongs to another organisation.
+    """
+    if not membership.active:
+        raise SignInCardRefused(user.id)
+    code = create_signin_code(user, now, org.id, actor_id)
+    record_audit(org.id, actor_id, "member.signin_card_made", membership, subject_user_id=user.id)
+    return code
+
+
+INVITE_DAYS = 7
+
+
+def queue_invitation(
+    org: Organisation,
+    user: User,
+    inviter_name: str,
+    link_for_token: Callable[[str], str],
+    now: datetime,
+) -> None:
+    """Put an invitation with a sign-in link (valid for a week, once) in the outbox."""
+    token = create_magic_link_token(user, now, org_id=org.id, lifetime=timedelta(days=INVITE_DAYS))
+    queue_mail(
+        key=f"invite:{org.id}:{user.id}:{token[-24:]}",
+        to=user.email,
+        template="orgs/emails/invitation",
+        locale=user.locale or org.locale,
+        kind="invitation",
+        name=user.name,
+        org_name=org.name,
+        inviter=inviter_name,
+        link=link_for_token(token),
+        days=INVITE_DAYS,
     )
 
 

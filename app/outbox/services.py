@@ -125,11 +125,14 @@ def drain(now: datetime, limit: int = 50) -> DrainResult:
                             row.to_address, row.subject, row.body_text, row.body_html, row.key
                         )
                     )
-            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            except Exception as error:  # noqa: BLE001  (any failure is recorded on the row)
                 row.attempts += 1
                 row.last_error = f"{type(error).__name__}: {error}"[:500]
                 row.lease_until = None
-                if _is_permanent(error) or row.attempts >= MAX_ATTEMPTS:
+                # Errors other than SMTP and network ones (a bad header, an encoding error)
+                # would fail the same way again: the row is dead at once.
+                transient = isinstance(error, (smtplib.SMTPException, OSError))
+                if not transient or _is_permanent(error) or row.attempts >= MAX_ATTEMPTS:
                     row.status = OutboxStatus.dead
                     result.dead += 1
                 else:
