@@ -62,3 +62,36 @@ def test_no_sign_in_card_for_someone_with_email(client, make, dbs):
     url = f"/o/{org.slug}/admin/members/{person.id}"
     client.post(f"{url}/card", data={"csrf_token": csrf_token(client, url)})
     assert dbs.query(SignInToken).filter_by(user_id=person.user.id).count() == 0
+
+
+def test_ids_of_another_organisation_in_form_fields_are_refused(client, make, dbs):
+    from app.orgs.models import Membership
+
+    mine, theirs = make.org(), make.org()
+    foreign_team = make.team(theirs, name="Hun team")
+    person = make.member(mine)
+    login(client, make.admin(mine).user)
+    url = f"/o/{mine.slug}/admin/members/{person.id}"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "team_id": str(foreign_team.id),
+            "roles": ["employee"],
+        },
+    )
+    assert response.status_code == 400
+    invite = f"/o/{mine.slug}/admin/invite"
+    response = client.post(
+        invite,
+        data={
+            "csrf_token": csrf_token(client, invite),
+            "name": "Nieuw",
+            "email": "nieuw@example.org",
+            "team_id": str(foreign_team.id),
+        },
+    )
+    assert response.status_code == 400
+    dbs.expire_all()
+    assert dbs.get(Membership, person.id).team_id is None
+    assert dbs.query(Membership).filter_by(org_id=mine.id).count() == 2

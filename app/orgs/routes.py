@@ -197,7 +197,8 @@ def invite():
             if user.email:
                 _queue_invitation(user)
             db.session.commit()
-            flash(_("%(name)s was added.", name=user.name), "success")
+            # The name as typed here: an existing account's name elsewhere is not shown.
+            flash(_("%(name)s was added.", name=form.name.data), "success")
             return redirect(url_for("orgs.members"))
     return render_template("orgs/invite.html", form=form), (400 if form.errors else 200)
 

@@ -100,6 +100,7 @@ def test_admin_imports_people_and_worker_signs_in_with_a_card(
     admin.locator("form.language-form [type=submit]").click()
     expect(admin.locator("html")).to_have_attribute("lang", "en")
     expect(admin.get_by_role("heading", level=1)).to_have_text("People")
+    assert_accessible(admin)
 
     # 4. The admin makes a sign-in card for the worker, who has no e-mail.
     admin.get_by_role("link", name="Henk Willemse").click()
