@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, jsonify, redirect, render_template, url_for
+from flask import Response, abort, g, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ..extensions import db
+from ..orgs.models import Organisation
 from ..permissions import require_member
 from . import bp
 
@@ -35,19 +36,12 @@ def healthz():
 @bp.get("/o/<org_slug>/")
 @require_member
 def org_home():
-    from flask import g
-
     return render_template("main/org_home.html", org=g.org)
 
 
 @bp.get("/o/<org_slug>/logo")
 @require_member
 def org_logo():
-    from flask import abort, g
-    from sqlalchemy import select
-
-    from ..orgs.models import Organisation
-
     row = db.session.execute(
         select(Organisation.logo, Organisation.logo_mimetype).where(Organisation.id == g.org.id)
     ).one()
@@ -72,8 +66,6 @@ def _text_colour(hex_colour: str) -> str:
 @bp.get("/o/<org_slug>/theme.css")
 @require_member
 def org_theme():
-    from flask import g
-
     colour = g.org.colour if _HEX.match(g.org.colour or "") else "#1d5c8c"
     css = f":root {{ --org-colour: {colour}; --org-text: {_text_colour(colour)}; }}\n"
     return Response(css, mimetype="text/css")
