@@ -2,18 +2,22 @@
 
 An item reported by two different people is hidden at once; an admin then restores or
 removes it. The author always still sees their own item. A reporter no longer sees what
-they reported.
+they reported. The author is told in plain words whenever their item is hidden, removed
+or shown again. A shared piece of feedback is both a Feedback row and a post in the feed:
+what happens to one happens to the other.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select, update
 
+from ..audit.services import record_audit
 from ..db_utils import insert_or_ignore
 from ..extensions import db
 from ..feed.models import Comment, SuccessPost
+from ..notifications.services import notify
 from .models import ContentReport, Feedback, ReportedKind
 
 HIDE_AFTER_REPORTS = 2
@@ -62,7 +66,98 @@ def report_content(
     )
     if reporters >= HIDE_AFTER_REPORTS and item.hidden_at is None:
         item.hidden_at = now
+        _mirror(kind, item)
+        # Once per item: a later report or a retry does not tell the author again.
+        _tell_author(org_id, kind, item, "content_hidden", now, f"hidden:{kind}:{item.id}")
     return item.hidden_at is not None
+
+
+class ModerationAction:
+    hide = "hide"
+    restore = "restore"
+    remove = "remove"
+
+
+NOTIFICATION_KINDS = {
+    ModerationAction.hide: "content_hidden",
+    ModerationAction.restore: "content_restored",
+    ModerationAction.remove: "content_removed",
+}
+
+
+def moderate(
+    org_id: int, admin_id: int, kind: ReportedKind, item, action: str, now: datetime
+) -> None:
+    """An admin hides an item at once, shows it again, or removes it for good.
+
+    Restoring or removing closes the open reports. Audit-logged without content; the author
+    is told in plain words (of a restore only when the item had been hidden).
+    """
+    was_hidden = item.hidden_at is not None
+    if action == ModerationAction.hide:
+        item.hidden_at = item.hidden_at or now
+    elif action == ModerationAction.restore:
+        item.hidden_at = None
+    elif action == ModerationAction.remove:
+        item.removed_at = item.removed_at or now
+    else:
+        raise ValueError(action)
+    if action != ModerationAction.hide:
+        db.session.execute(
+            update(ContentReport)
+            .where(
+                ContentReport.org_id == org_id,
+                ContentReport.object_kind == kind,
+                ContentReport.object_id == item.id,
+                ContentReport.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    _mirror(kind, item)
+    author_id = _author_id(kind, item)
+    record_audit(org_id, admin_id, f"content.{action}", item, subject_user_id=author_id)
+    if action != ModerationAction.restore or was_hidden:
+        _tell_author(org_id, kind, item, NOTIFICATION_KINDS[action], now)
+    db.session.flush()
+
+
+def _author_id(kind: ReportedKind, item) -> int:
+    return getattr(item, REPORTABLE[kind][1])
+
+
+def _tell_author(org_id, kind, item, notification_kind, now, dedupe_key=None) -> None:
+    payload = {"what": str(kind), "object_id": item.id}
+    if kind == ReportedKind.comment:
+        payload["post_id"] = item.post_id
+    if kind == ReportedKind.post and item.feedback_id is not None:
+        payload["feedback_id"] = item.feedback_id
+    notify(org_id, _author_id(kind, item), notification_kind, payload, now, dedupe_key)
+
+
+def _mirror(kind: ReportedKind, item) -> None:
+    """Keep a shared piece of feedback and its post in the feed in the same state.
+
+    Removal is for good and goes both ways; taking a piece back (un-sharing) is not
+    moderation and only touches the post's own ``removed_at``.
+    """
+    if kind == ReportedKind.feedback:
+        other = db.session.scalars(
+            select(SuccessPost).where(
+                SuccessPost.org_id == item.org_id, SuccessPost.feedback_id == item.id
+            )
+        ).first()
+    elif kind == ReportedKind.post and item.feedback_id is not None:
+        other = db.session.scalars(
+            select(Feedback).where(Feedback.org_id == item.org_id, Feedback.id == item.feedback_id)
+        ).first()
+    else:
+        return
+    if other is None:
+        return
+    other.hidden_at = item.hidden_at
+    if item.removed_at is not None and other.removed_at is None:
+        other.removed_at = item.removed_at
 
 
 def visible_to(model, kind: ReportedKind, viewer_id: int):
