@@ -32,7 +32,10 @@ class Offer(OrgScoped, db.Model):
     """An offer owned by ``org_id``; other organisations see it through OfferVisibility."""
 
     __tablename__ = "offers"
-    __table_args__ = (Index("ix_offers_org_id_active", "org_id", "active"),)
+    __table_args__ = (
+        Index("ix_offers_org_id_active", "org_id", "active"),
+        UniqueConstraint("created_by_id", "client_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
@@ -51,6 +54,8 @@ class Offer(OrgScoped, db.Model):
     url: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A random token from the "new offer" form: a double submit finds the same row.
+    client_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,4 +1,7 @@
-"""Offers: sign-ups, completion and wishes. Services flush; routes commit."""
+"""Offers: wishes ("I would like to learn ..."). Services flush; routes commit.
+
+Offers themselves, sign-ups and recommendations are in ``catalogue.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from ..activity.models import ActivityKind
 from ..activity.services import record_activity
 from ..db_utils import insert_or_ignore
 from ..extensions import db
+from ..orgs.models import Membership
 from .models import LearningWish
 
 WISH_MAX_LENGTH = 200
@@ -56,3 +60,52 @@ def make_wish(
     if created:
         record_activity(org_id, user_id, ActivityKind.wish_made, wish, now)
     return wish, created
+
+
+def wish_to_learn(org_id: int, user_id: int, text: str, now: datetime) -> tuple[LearningWish, bool]:
+    """ "I would like to learn ..." from the catalogue: one open wish per person and topic.
+
+    The same topic again (a double submit, or typed twice) returns the open wish.
+    """
+    # Lock the person's membership row (PostgreSQL) so two submits at once cannot both
+    # find no wish and both add one.
+    db.session.execute(
+        select(Membership.id)
+        .where(Membership.org_id == org_id, Membership.user_id == user_id)
+        .with_for_update()
+    )
+    existing = db.session.scalars(
+        select(LearningWish).where(
+            LearningWish.org_id == org_id,
+            LearningWish.user_id == user_id,
+            LearningWish.topic_key == topic_key(text),
+            LearningWish.offer_id.is_(None),
+            LearningWish.source_post_id.is_(None),
+            LearningWish.withdrawn_at.is_(None),
+        )
+    ).first()
+    if existing is not None:
+        return existing, False
+    return make_wish(org_id, user_id, text, now)
+
+
+def want_offer(org_id: int, user_id: int, offer_id: int, title: str, now: datetime) -> bool:
+    """ "I want this" on an offer: a wish for that offer (again open if it was withdrawn).
+
+    Returns True when the person had no open wish for it before.
+    """
+    wish, created = make_wish(org_id, user_id, title, now, offer_id=offer_id)
+    if wish.withdrawn_at is not None:
+        wish.withdrawn_at = None
+        wish.created_at = now
+        db.session.flush()
+        record_activity(org_id, user_id, ActivityKind.wish_made, wish, now)
+        return True
+    return created
+
+
+def withdraw_wish(wish: LearningWish, now: datetime) -> None:
+    """The person no longer wants this; it stops counting at once."""
+    if wish.withdrawn_at is None:
+        wish.withdrawn_at = now
+        db.session.flush()

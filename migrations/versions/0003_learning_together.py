@@ -126,12 +126,14 @@ def upgrade():
     sa.Column('url', sa.String(length=500), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('client_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', app.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_offers_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_offers_org_id_organisations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_offers'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offers')),
+    sa.UniqueConstraint('created_by_id', 'client_token', name=op.f('uq_offers_created_by_id_client_token'))
     )
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offers_org_id'), ['org_id'], unique=False)

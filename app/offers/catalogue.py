@@ -1,0 +1,228 @@
+"""Offers, sign-ups, completion and recommendations. Services flush; routes commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ..activity.models import ActivityKind
+from ..activity.services import record_activity
+from ..audit.services import record_audit
+from ..db_utils import insert_or_ignore
+from ..extensions import db
+from ..notifications.services import notify
+from ..orgs.models import Membership, MembershipRole, Role
+from ..text import plain_excerpt
+from .models import Offer, OfferSignup, SignupStatus
+
+OFFER_FIELDS = (
+    "title",
+    "description",
+    "format",
+    "duration_minutes",
+    "in_work_time",
+    "cost_covered",
+    "has_exam",
+    "on_site",
+    "level",
+    "language",
+    "place",
+    "provider",
+    "url",
+    "active",
+)
+
+# Which status a sign-up may move to from which: completed is final (only an admin sets it).
+ALLOWED_FROM = {
+    SignupStatus.interested: (SignupStatus.cancelled,),
+    SignupStatus.signed_up: (SignupStatus.interested, SignupStatus.cancelled),
+    SignupStatus.cancelled: (SignupStatus.interested, SignupStatus.signed_up),
+}
+SIGNUP_EVENTS = {
+    SignupStatus.interested: ActivityKind.offer_interest,
+    SignupStatus.signed_up: ActivityKind.offer_signed_up,
+}
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {name: values[name] for name in OFFER_FIELDS if name in values}
+    for name in ("title", "level", "place", "provider", "url"):
+        if isinstance(cleaned.get(name), str):
+            cleaned[name] = cleaned[name].strip() or None
+    cleaned["description"] = (cleaned.get("description") or "").strip()
+    return cleaned
+
+
+def create_offer(
+    org_id: int, actor_id: int, values: dict[str, Any], client_token: str, now: datetime
+) -> tuple[Offer, bool]:
+    """Add an offer to the organisation's catalogue; a double submit returns the first one."""
+    row = {
+        **_clean(values),
+        "org_id": org_id,
+        "created_by_id": actor_id,
+        "client_token": client_token,
+        "created_at": now,
+        "updated_at": now,
+    }
+    new_id = insert_or_ignore(Offer, row, ["created_by_id", "client_token"])
+    offer = db.session.scalars(
+        select(Offer).where(
+            Offer.org_id == org_id,
+            Offer.created_by_id == actor_id,
+            Offer.client_token == client_token,
+        )
+    ).one()
+    if new_id is not None:
+        record_audit(org_id, actor_id, "offer.created", offer)
+    return offer, new_id is not None
+
+
+def update_offer(offer: Offer, actor_id: int, values: dict[str, Any], now: datetime) -> None:
+    """Change an offer; switching it off hides it from the catalogue (nothing is deleted)."""
+    was_active = offer.active
+    for name, value in _clean(values).items():
+        setattr(offer, name, value)
+    offer.updated_at = now
+    action = "offer.deactivated" if was_active and not offer.active else "offer.updated"
+    record_audit(offer.org_id, actor_id, action, offer)
+    db.session.flush()
+
+
+def admin_ids(org_id: int) -> list[int]:
+    """People with the admin role in the organisation (active memberships)."""
+    return list(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+            .where(
+                Membership.org_id == org_id,
+                Membership.active.is_(True),
+                MembershipRole.role == str(Role.admin),
+            )
+            .distinct()
+        )
+    )
+
+
+def set_signup(
+    org_id: int, offer: Offer, user_id: int, user_name: str, status: SignupStatus, now: datetime
+) -> tuple[OfferSignup | None, bool]:
+    """Say "I'm interested", "Sign me up" or cancel; returns the sign-up and whether it changed.
+
+    One row per person and offer; a repeat of the same choice changes nothing. Admins
+    hear of a new sign-up in the app, once per sign-up.
+    """
+    changed = False
+    if status != SignupStatus.cancelled:
+        new_id = insert_or_ignore(
+            OfferSignup,
+            {
+                "org_id": org_id,
+                "offer_id": offer.id,
+                "user_id": user_id,
+                "status": status,
+                "created_at": now,
+                "updated_at": now,
+            },
+            ["offer_id", "user_id"],
+        )
+        changed = new_id is not None
+    if not changed:
+        # A conditional UPDATE: of two identical requests at once, only one changes the row.
+        result = db.session.execute(
+            update(OfferSignup)
+            .where(
+                OfferSignup.org_id == org_id,
+                OfferSignup.offer_id == offer.id,
+                OfferSignup.user_id == user_id,
+                OfferSignup.status.in_(ALLOWED_FROM[status]),
+            )
+            .values(status=status, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        changed = result.rowcount == 1
+    signup = db.session.scalars(
+        select(OfferSignup)
+        .where(
+            OfferSignup.org_id == org_id,
+            OfferSignup.offer_id == offer.id,
+            OfferSignup.user_id == user_id,
+        )
+        .execution_options(populate_existing=True)
+    ).first()
+    if changed and status in SIGNUP_EVENTS:
+        record_activity(org_id, user_id, SIGNUP_EVENTS[status], signup, now)
+    if changed and status == SignupStatus.signed_up:
+        payload = {
+            "offer_id": offer.id,
+            "offer_title": plain_excerpt(offer.title, 160),
+            "person_name": user_name,
+        }
+        for admin_id in admin_ids(org_id):
+            if admin_id != user_id:
+                notify(
+                    org_id,
+                    admin_id,
+                    "offer_signup",
+                    payload,
+                    now,
+                    dedupe_key=f"offer_signup:{signup.id}",
+                )
+    return signup, changed
+
+
+def record_completion(signup: OfferSignup, offer: Offer, actor_id: int, now: datetime) -> bool:
+    """The admin records that the person finished the offer; the person is told "well done"."""
+    if signup.status == SignupStatus.completed:
+        return False
+    signup.status = SignupStatus.completed
+    signup.completed_at = now
+    signup.updated_at = now
+    db.session.flush()
+    record_activity(signup.org_id, signup.user_id, ActivityKind.offer_completed, signup, now)
+    record_audit(
+        signup.org_id, actor_id, "offer.completion_recorded", signup, subject_user_id=signup.user_id
+    )
+    notify(
+        signup.org_id,
+        signup.user_id,
+        "offer_completed",
+        {"offer_id": offer.id, "offer_title": plain_excerpt(offer.title, 160)},
+        now,
+        dedupe_key=f"offer_completed:{signup.id}",
+    )
+    return True
+
+
+def recommend_offer(
+    org_id: int,
+    offer: Offer,
+    from_user_id: int,
+    from_name: str,
+    to_user_id: int,
+    line: str | None,
+    now: datetime,
+) -> bool:
+    """Tell a colleague about an offer, with a short personal line (C3).
+
+    Once per sender, colleague and offer; returns True when the message was new.
+    """
+    sent = notify(
+        org_id,
+        to_user_id,
+        "offer_recommended",
+        {
+            "offer_id": offer.id,
+            "offer_title": plain_excerpt(offer.title, 160),
+            "from_name": from_name,
+            "line": " ".join((line or "").split()),
+        },
+        now,
+        dedupe_key=f"offer_recommended:{offer.id}:{from_user_id}",
+    )
+    if sent:
+        record_activity(org_id, from_user_id, ActivityKind.offer_recommended, offer, now)
+    return sent

@@ -1,0 +1,315 @@
+"""Read models for the offers pages: catalogue, one offer, my offers, pooled demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..feed.models import Applause, Audience, SuccessPost
+from ..feedback.models import ReportedKind
+from ..feedback.moderation import visible_to
+from ..orgs.models import Membership
+from .display import IN_PERSON_FORMATS
+from .models import LearningWish, Offer, OfferSignup, OfferVisibility, SignupStatus
+
+SHORT_MINUTES = 120
+# Shared offers belong to another organisation: the ORM net would hide them, so these
+# queries switch it off and say exactly which offers the organisation may see.
+SHARED = {"skip_org_filter": True}
+
+
+def visible_to_org(org_id: int):
+    """SQL condition: the organisation's own offers and those shared with it."""
+    shared = select(OfferVisibility.offer_id).where(OfferVisibility.org_id == org_id)
+    return or_(Offer.org_id == org_id, Offer.id.in_(shared))
+
+
+def _barrier_filters(filters: dict[str, bool]) -> list:
+    conditions = []
+    if filters.get("short"):
+        conditions.append(Offer.duration_minutes <= SHORT_MINUTES)
+    if filters.get("work_time"):
+        conditions.append(Offer.in_work_time.is_(True))
+    if filters.get("free"):
+        conditions.append(Offer.cost_covered.is_(True))
+    if filters.get("no_exam"):
+        conditions.append(Offer.has_exam.is_(False))
+    if filters.get("near"):
+        conditions.append(Offer.on_site.is_(True))
+    return conditions
+
+
+@dataclass
+class CatalogueRow:
+    offer: Offer
+    my_status: SignupStatus | None
+
+
+def catalogue(org_id: int, user_id: int, filters: dict[str, bool]) -> list[CatalogueRow]:
+    """Active offers the organisation may see, with my sign-up status, in one query.
+
+    In-person and on-the-job formats first (EVIDENCE B-ONLINE), then the short ones.
+    """
+    in_person_first = case((Offer.format.in_(IN_PERSON_FORMATS), 0), else_=1)
+    rows = db.session.execute(
+        select(Offer, OfferSignup.status)
+        .outerjoin(
+            OfferSignup,
+            and_(
+                OfferSignup.offer_id == Offer.id,
+                OfferSignup.org_id == org_id,
+                OfferSignup.user_id == user_id,
+            ),
+        )
+        .where(visible_to_org(org_id), Offer.active.is_(True), *_barrier_filters(filters))
+        .order_by(in_person_first, Offer.duration_minutes, func.lower(Offer.title), Offer.id)
+        .execution_options(**SHARED)
+    ).all()
+    return [CatalogueRow(offer=offer, my_status=status) for offer, status in rows]
+
+
+def switched_off_offers(org_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the organisation's own offers that are switched off (for admins)."""
+    return [
+        (row.id, row.title)
+        for row in db.session.execute(
+            select(Offer.id, Offer.title)
+            .where(Offer.org_id == org_id, Offer.active.is_(False))
+            .order_by(func.lower(Offer.title), Offer.id)
+        )
+    ]
+
+
+def visible_offer_or_404(org_id: int, offer_id: int, include_inactive: bool = False) -> Offer:
+    """One offer the organisation may see; any other id is the same 404 as a missing one.
+
+    Switched-off offers only with ``include_inactive`` (admins, their own offers).
+    """
+    condition = Offer.active.is_(True)
+    if include_inactive:
+        condition = or_(condition, Offer.org_id == org_id)
+    offer = db.session.scalars(
+        select(Offer)
+        .where(Offer.id == offer_id, visible_to_org(org_id), condition)
+        .execution_options(**SHARED)
+    ).first()
+    if offer is None:
+        abort(404)
+    return offer
+
+
+def my_signup(org_id: int, offer_id: int, user_id: int) -> OfferSignup | None:
+    return db.session.scalars(
+        select(OfferSignup).where(
+            OfferSignup.org_id == org_id,
+            OfferSignup.offer_id == offer_id,
+            OfferSignup.user_id == user_id,
+        )
+    ).first()
+
+
+def has_open_offer_wish(org_id: int, offer_id: int, user_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count(LearningWish.id)).where(
+                LearningWish.org_id == org_id,
+                LearningWish.offer_id == offer_id,
+                LearningWish.user_id == user_id,
+                LearningWish.withdrawn_at.is_(None),
+            )
+        )
+        > 0
+    )
+
+
+@dataclass
+class ColleaguesWhoDidThis:
+    completed: int  # people of the organisation with a completed sign-up
+    applause: int  # applause on visible posts about this offer
+    posted_by: list[str]  # names of people who shared a company-wide success about it
+
+
+def colleagues_who_did_this(
+    org_id: int, offer_id: int, viewer_id: int, viewer_team_id: int | None
+) -> ColleaguesWhoDidThis:
+    """F4: counts only; names only of people who chose to post about it company-wide."""
+    completed = db.session.scalar(
+        select(func.count(func.distinct(OfferSignup.user_id))).where(
+            OfferSignup.org_id == org_id,
+            OfferSignup.offer_id == offer_id,
+            OfferSignup.status == SignupStatus.completed,
+        )
+    )
+    seen_by_viewer = or_(
+        SuccessPost.audience == Audience.company,
+        SuccessPost.author_id == viewer_id,
+        and_(SuccessPost.team_id.is_not(None), SuccessPost.team_id == viewer_team_id),
+    )
+    post_filter = (
+        SuccessPost.org_id == org_id,
+        SuccessPost.offer_id == offer_id,
+        visible_to(SuccessPost, ReportedKind.post, viewer_id),
+    )
+    applause = db.session.scalar(
+        select(func.count(Applause.id))
+        .join(SuccessPost, SuccessPost.id == Applause.post_id)
+        .where(*post_filter, seen_by_viewer, Applause.org_id == org_id)
+    )
+    names = db.session.scalars(
+        select(User.name)
+        .join(SuccessPost, SuccessPost.author_id == User.id)
+        .join(
+            Membership,
+            and_(Membership.user_id == User.id, Membership.org_id == org_id),
+        )
+        .where(
+            *post_filter,
+            SuccessPost.audience == Audience.company,
+            Membership.active.is_(True),
+        )
+        .group_by(User.id, User.name)
+        .order_by(func.lower(User.name))
+        .limit(20)
+    ).all()
+    return ColleaguesWhoDidThis(completed=completed or 0, applause=applause or 0, posted_by=names)
+
+
+def colleague_choices(org_id: int, user_id: int) -> list[tuple[int, str]]:
+    """Active members of the organisation except me, by name (for "recommend to")."""
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(
+            select(User.id, User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.org_id == org_id,
+                Membership.active.is_(True),
+                User.id != user_id,
+            )
+            .order_by(func.lower(User.name), User.id)
+        )
+    ]
+
+
+@dataclass
+class MySignupRow:
+    offer_id: int
+    title: str
+    active: bool
+    status: SignupStatus
+    updated_at: datetime
+
+
+def my_signups(org_id: int, user_id: int) -> list[MySignupRow]:
+    """My sign-ups and interests with the offer's title, newest first (one query)."""
+    rows = db.session.execute(
+        select(Offer.id, Offer.title, Offer.active, OfferSignup.status, OfferSignup.updated_at)
+        .join(Offer, Offer.id == OfferSignup.offer_id)
+        .where(OfferSignup.org_id == org_id, OfferSignup.user_id == user_id)
+        .order_by(OfferSignup.updated_at.desc(), OfferSignup.id.desc())
+        .execution_options(**SHARED)
+    ).all()
+    return [MySignupRow(*row) for row in rows]
+
+
+def my_wishes(org_id: int, user_id: int) -> list[LearningWish]:
+    """My open wishes, newest first."""
+    return list(
+        db.session.scalars(
+            select(LearningWish)
+            .where(
+                LearningWish.org_id == org_id,
+                LearningWish.user_id == user_id,
+                LearningWish.withdrawn_at.is_(None),
+            )
+            .order_by(LearningWish.created_at.desc(), LearningWish.id.desc())
+        )
+    )
+
+
+@dataclass
+class SignupRow:
+    signup_id: int
+    name: str
+    status: SignupStatus
+    updated_at: datetime
+    completed_at: datetime | None
+
+
+def offer_signups(org_id: int, offer_id: int) -> list[SignupRow]:
+    """Who of the organisation is interested, signed up or done, for the admin (one query)."""
+    rows = db.session.execute(
+        select(
+            OfferSignup.id,
+            User.name,
+            OfferSignup.status,
+            OfferSignup.updated_at,
+            OfferSignup.completed_at,
+        )
+        .join(User, User.id == OfferSignup.user_id)
+        .where(OfferSignup.org_id == org_id, OfferSignup.offer_id == offer_id)
+        .order_by(func.lower(User.name), OfferSignup.id)
+    ).all()
+    return [SignupRow(*row) for row in rows]
+
+
+@dataclass
+class WishGroup:
+    people: int
+    label: str
+    offer_id: int | None
+
+
+@dataclass
+class PooledDemand:
+    groups: list[WishGroup]
+    others: int  # distinct people in groups too small to show; 0 unless it reaches k
+
+
+def _group_key():
+    """Wishes for an offer count per offer, free-text wishes per topic."""
+    offer_key = literal("offer:") + cast(LearningWish.offer_id, String)
+    return case(
+        (LearningWish.offer_id.is_not(None), offer_key),
+        else_=literal("topic:") + LearningWish.topic_key,
+    )
+
+
+def pooled_demand(org_id: int, min_group_size: int) -> PooledDemand:
+    """F5: how many distinct people want each thing, only for groups of at least k; never who.
+
+    Two queries, whatever the number of wishes.
+    """
+    open_wishes = (LearningWish.org_id == org_id, LearningWish.withdrawn_at.is_(None))
+    key = _group_key()
+    people = func.count(func.distinct(LearningWish.user_id))
+    rows = db.session.execute(
+        select(people, func.min(Offer.title), func.min(LearningWish.text), LearningWish.offer_id)
+        .outerjoin(Offer, Offer.id == LearningWish.offer_id)
+        .where(*open_wishes)
+        .group_by(key, LearningWish.offer_id)
+        .having(people >= min_group_size)
+        .order_by(people.desc(), func.min(LearningWish.topic_key))
+        .execution_options(**SHARED)
+    ).all()
+    groups = [
+        WishGroup(people=n, label=offer_title or text, offer_id=offer_id)
+        for n, offer_title, text, offer_id in rows
+    ]
+    small_keys = (
+        select(key.label("key"))
+        .where(*open_wishes)
+        .group_by(key)
+        .having(func.count(func.distinct(LearningWish.user_id)) < min_group_size)
+    )
+    others = db.session.scalar(
+        select(func.count(func.distinct(LearningWish.user_id))).where(
+            *open_wishes, key.in_(small_keys)
+        )
+    )
+    return PooledDemand(groups=groups, others=others if others >= min_group_size else 0)
