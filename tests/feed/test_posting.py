@@ -167,3 +167,11 @@ def test_shared_feedback_shows_without_naming_the_giver(client, make, dbs):
     assert "Calm and clear" in page and "Gerrit Giver" not in page
     assert "I want to learn this too" not in page
     assert f"/feedback/report/shared-feedback/{feedback.id}" in page
+
+
+def test_nul_characters_are_dropped_not_a_crash(client, make, dbs):
+    """PostgreSQL cannot store NUL in text: the form drops it instead of failing."""
+    org = make.org()
+    login(client, make.member(org).user)
+    assert share(client, org, "Learned\x00 welding").status_code == 302
+    assert dbs.query(SuccessPost).one().body == "Learned welding"
