@@ -58,6 +58,7 @@ class FeedItem:
     applauded: bool
     comment_count: int
     wanted: bool
+    hidden: bool  # hidden after reports: only its author still sees it
     comments: list[FeedComment] = field(default_factory=list)
 
     def is_by(self, user_id: int) -> bool:
@@ -146,6 +147,7 @@ def _item_select(viewer: Viewer):
             applauded.label("applauded"),
             comment_count.label("comment_count"),
             wanted.label("wanted"),
+            SuccessPost.hidden_at.is_not(None).label("hidden"),
         )
         .join(User, User.id == SuccessPost.author_id)
         .outerjoin(Team, Team.id == SuccessPost.team_id)
@@ -156,7 +158,14 @@ def _item_select(viewer: Viewer):
 
 def _items(statement) -> list[FeedItem]:
     return [
-        FeedItem(**{**row._mapping, "applauded": bool(row.applauded), "wanted": bool(row.wanted)})
+        FeedItem(
+            **{
+                **row._mapping,
+                "applauded": bool(row.applauded),
+                "wanted": bool(row.wanted),
+                "hidden": bool(row.hidden),
+            }
+        )
         for row in db.session.execute(statement)
     ]
 

@@ -178,7 +178,8 @@ def test_reported_twice_the_post_is_hidden_for_others_but_not_for_the_author(cli
         send(client, org, post_url(org, post.id, "applause"), {"applaud": "1"}).status_code == 404
     )
     login(client, author)
-    assert "weld a seam" in client.get(feed_url(org)).get_data(as_text=True)
+    own = client.get(feed_url(org)).get_data(as_text=True)
+    assert "weld a seam" in own and 'class="notice"' in own
 
 
 def test_a_reported_comment_disappears_for_the_reporter(client, make, dbs):
