@@ -123,3 +123,37 @@ def test_sign_up_for_a_switched_off_offer_is_not_found(client, make, dbs):
     login(client, make.member(org).user)
     assert _choose(client, org, item.id, "signed_up").status_code == 404
     assert _count(dbs, OfferSignup) == 0
+
+
+def test_admin_reads_the_sign_up_message_with_a_link_to_the_list(client, make, dbs):
+    org = make.org()
+    admin = make.admin(org).user
+    item = make.offer(org, title="Forklift")
+    login(client, make.member(org, name="Sanne").user)
+    _choose(client, org, item.id, "signed_up")
+    login(client, admin)
+    english(client)
+    body = client.get(f"/o/{org.slug}/notifications/").get_data(as_text=True)
+    assert "Sanne signed up for:" in body
+    assert f'href="/o/{org.slug}/offers/{item.id}/signups">Forklift</a>' in body
+
+
+def test_offer_page_forms_post_without_javascript(client, make):
+    """Every button on the offer page is a real form with an action and a CSRF token."""
+    import re
+
+    org = make.org()
+    item = make.offer(org)
+    make.member(org)
+    login(client, make.member(org).user)
+    body = client.get(f"/o/{org.slug}/offers/{item.id}").get_data(as_text=True)
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", body, flags=re.S)
+    actions = {re.search(r'action="([^"]+)"', f).group(1) for f in forms}
+    base = f"/o/{org.slug}/offers/{item.id}"
+    assert {f"{base}/signup", f"{base}/want", f"{base}/recommend"} <= actions
+    for form in forms:
+        if 'method="post"' in form:
+            assert 'name="csrf_token"' in form
+    assert _choose(client, org, item.id, "interested").status_code == 302
+    response = client.post(f"{base}/want", data={"csrf_token": csrf_token(client, base)})
+    assert response.status_code == 302 and response.location.endswith(base)
