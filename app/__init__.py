@@ -58,11 +58,12 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .cli import register_cli
     from .errors import register_error_handlers
     from .orgs.context import register_org_context
-    from .security import register_security_headers
+    from .security import register_input_checks, register_security_headers
 
     register_org_context(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_input_checks(app)
     register_cli(app)
     _register_template_helpers(app)
     return app

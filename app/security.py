@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CSP = "; ".join(
     [
@@ -18,6 +18,19 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+def register_input_checks(app: Flask) -> None:
+    """No form field or query value may hold a NUL character: typing cannot produce one,
+    and PostgreSQL refuses it in text (which would be a 500 instead of a clear answer)."""
+
+    @app.before_request
+    def refuse_nul_characters():
+        values = list(request.args.values())
+        if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400)
 
 
 def register_security_headers(app: Flask) -> None:

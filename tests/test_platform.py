@@ -239,3 +239,12 @@ def test_each_request_is_logged_with_status_duration_and_id(client, caplog):
     assert records and records[-1].status == 200 and records[-1].request_id == "abc123"
     data = json.loads(JsonFormatter().format(records[-1]))
     assert data["duration_ms"] >= 0 and data["status"] == 200
+
+
+def test_nul_characters_get_a_clear_400_not_a_crash(client, make):
+    org = make.org()
+    login(client, make.admin(org).user)
+    assert client.get(f"/o/{org.slug}/admin/members?q=a%00b").status_code == 400
+    url = f"/o/{org.slug}/admin/teams"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Team\x00"})
+    assert response.status_code == 400

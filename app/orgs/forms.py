@@ -81,7 +81,10 @@ class InviteForm(FlaskForm):
         validators=[
             Optional(),
             Length(min=3, max=60, message=_l("A username has 3 to 60 characters.")),
-            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use only letters, digits, dots, dashes and underscores.")),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$",
+                message=_l("Use only letters, digits, dots, dashes and underscores."),
+            ),
         ],
     )
     team_id = _team_field()
