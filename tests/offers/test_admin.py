@@ -216,3 +216,11 @@ def test_completion_of_a_sign_up_of_another_offer_is_not_found(client, make, dbs
     url = f"/o/{org.slug}/offers/{second.id}/signups/{signup.id}/complete"
     response = client.post(url, data={"csrf_token": csrf_token(client, f"/o/{org.slug}/")})
     assert response.status_code == 404
+
+
+def test_offer_form_drops_nul_characters(client, make, dbs):
+    org = make.org()
+    login(client, make.admin(org).user)
+    data = {**GOOD, "title": "Fork\x00lift", "place": "Hall\x00 3", "client_token": "d" * 32}
+    assert _post_new(client, org, data).status_code == 302
+    assert dbs.scalars(select(Offer.title)).one() == "Forklift"

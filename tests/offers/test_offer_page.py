@@ -67,7 +67,9 @@ def _markup_problems(client, make, text: str) -> dict[str, Counter]:
 def test_description_and_title_never_become_executable(client, make, text):
     """The page's own forms and htmx attributes are the baseline: hostile text adds nothing."""
     baseline = _markup_problems(client, make, "Forklift")
-    assert _markup_problems(client, make, text.strip() or "x") == baseline
+    # Arranged directly in the database: without the NUL characters the forms drop.
+    text = text.replace("\x00", "").strip() or "x"
+    assert _markup_problems(client, make, text) == baseline
 
 
 def test_colleagues_who_did_this_counts_without_names_from_private_data(client, make, dbs):

@@ -193,3 +193,10 @@ def test_pooled_demand_runs_the_same_number_of_queries_for_few_and_many_wishes(
     with count_queries() as large:
         assert client.get(f"/o/{org.slug}/offers/wishes").status_code == 200
     assert small.count == large.count, (small.statements, large.statements)
+
+
+def test_nul_characters_are_dropped_not_a_server_error(client, make, dbs):
+    org = make.org()
+    login(client, make.member(org).user)
+    assert _wish(client, org, "Ex\x00cel").status_code == 302
+    assert dbs.scalar(select(LearningWish.text)) == "Excel"
