@@ -34,22 +34,6 @@ RECOMMEND_LINE_MAX = 200
 DESCRIPTION_MAX = 5000
 
 
-def without_nul(value):
-    """PostgreSQL text cannot hold NUL characters; they mean nothing in a form anyway."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class _Form(FlaskForm):
-    """Every text field of this feature drops NUL characters (else PostgreSQL gives a 500)."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = tuple(unbound_field.kwargs.get("filters", ()))
-                options = {**options, "filters": (*filters, without_nul)}
-            return unbound_field.bind(form=form, **options)
-
-
 def _new_token() -> str:
     return secrets.token_hex(16)
 
@@ -88,7 +72,7 @@ def _optional_text(label, max_length: int, message):
     return StringField(label, validators=[Optional(), Length(max=max_length, message=message)])
 
 
-class OfferForm(_Form):
+class OfferForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[
@@ -139,7 +123,7 @@ class OfferForm(_Form):
     )
 
 
-class SignupForm(_Form):
+class SignupForm(FlaskForm):
     """One button of the sign-up box: interested, sign me up, or cancel."""
 
     choice = HiddenField(
@@ -152,7 +136,7 @@ class SignupForm(_Form):
     )
 
 
-class WishForm(_Form):
+class WishForm(FlaskForm):
     text = StringField(
         _l("I would like to learn …"),
         validators=[
@@ -165,7 +149,7 @@ class WishForm(_Form):
     )
 
 
-class RecommendForm(_Form):
+class RecommendForm(FlaskForm):
     colleague = SelectField(
         _l("Colleague"),
         coerce=lambda v: int(v) if str(v or "").isdigit() else None,

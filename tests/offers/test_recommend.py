@@ -115,7 +115,9 @@ def test_hostile_lines_never_become_executable_in_notifications(client, make, te
         client.get(f"/o/{org.slug}/notifications/").get_data(as_text=True), OUR_SCRIPTS
     )
     login(client, sender.user)
-    _recommend(client, org, item.id, colleague.user_id, text[:200])
+    # NUL is refused for every form (tests/test_platform.py); the rest must be harmless.
+    line = text.replace("\x00", "")[:200]
+    assert _recommend(client, org, item.id, colleague.user_id, line).status_code == 302
     login(client, colleague.user)
     english(client)
     html = client.get(f"/o/{org.slug}/notifications/").get_data(as_text=True)
