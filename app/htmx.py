@@ -9,7 +9,8 @@ from .extensions import htmx
 
 def render(page_template: str, partial_template: str, **context) -> str:
     """Render the page (which includes the partial), or only the partial for an htmx request."""
-    if htmx and not htmx.boosted:
+    # A history restore (back button after a cache miss) needs the whole page again.
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
         return render_template(partial_template, **context)
     return render_template(page_template, **context)
 

@@ -248,3 +248,14 @@ def test_nul_characters_get_a_clear_400_not_a_crash(client, make):
     url = f"/o/{org.slug}/admin/teams"
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "Team\x00"})
     assert response.status_code == 400
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, make):
+    org = make.org()
+    login(client, make.admin(org).user)
+    url = f"/o/{org.slug}/admin/members"
+    partial = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    restore = client.get(
+        url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    ).get_data(as_text=True)
+    assert "<html" not in partial and "<html" in restore

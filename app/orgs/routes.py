@@ -277,6 +277,13 @@ def _audit_labels() -> dict[str, str]:
         "organisation.logo_changed": _("Logo changed"),
         "organisation.logo_removed": _("Logo removed"),
         "people.imported": _("People imported from a file"),
+        "offer.created": _("Learning offer added"),
+        "offer.updated": _("Learning offer changed"),
+        "offer.deactivated": _("Learning offer switched off"),
+        "offer.completion_recorded": _("Course recorded as finished"),
+        "content.hide": _("Reported message hidden"),
+        "content.restore": _("Reported message shown again"),
+        "content.remove": _("Reported message removed"),
     }
 
 
