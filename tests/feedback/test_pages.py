@@ -85,6 +85,8 @@ def test_hostile_text_in_feedback_never_becomes_executable_markup(app, client, m
     # Our own forms and htmx attributes are on the pages with plain text too.
     baseline = look(*give_to_new_colleague("Plain words.", "A plain tip.", "Plain"))
     assert baseline["feedback page page"]["<form>"] >= 1  # the scan does see our markup
+    # The giver's hostile name is escaped everywhere (it is on the baseline pages too).
+    assert not [p for seen in baseline.values() for p in seen if p.startswith("img")]
 
     @settings(
         max_examples=30,
