@@ -49,15 +49,9 @@ def time_label(minutes: int | None) -> str:
     return _("1 hour") if hours == 1 else _("%(num)d hours", num=hours)
 
 
-def without_nul(value: str | None) -> str | None:
-    """PostgreSQL text cannot hold NUL characters; they carry no meaning in a post anyway."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def _client_token_field() -> HiddenField:
     return HiddenField(
         default=new_client_token,
-        filters=[without_nul],
         validators=[DataRequired(), Length(max=TOKEN_MAX_LENGTH)],
     )
 
@@ -65,7 +59,6 @@ def _client_token_field() -> HiddenField:
 class PostForm(FlaskForm):
     body = TextAreaField(
         _l("What did you learn?"),
-        filters=[without_nul],
         validators=[
             DataRequired(message=_l("Write what you learned.")),
             Length(
@@ -114,7 +107,6 @@ class PostForm(FlaskForm):
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
-        filters=[without_nul],
         validators=[
             DataRequired(message=_l("Write a comment first.")),
             Length(
