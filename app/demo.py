@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 
 from .accounts.models import CredentialKind, User
 from .accounts.services import set_credential
+from .db_types import utcnow
+from .demo_learning import seed_learning_together
 from .extensions import db
 from .orgs.models import Membership, Organisation, OrgKind, Role, Team
 from .orgs.services import MembershipExists, add_member, create_team, find_or_create_user
@@ -273,9 +275,19 @@ class _Tally:
     people: int = 0
     memberships: int = 0
     pins: int = 0
+    learning: int = 0  # offers, posts and wishes
 
     def changed(self) -> bool:
-        return any((self.organisations, self.teams, self.people, self.memberships, self.pins))
+        return any(
+            (
+                self.organisations,
+                self.teams,
+                self.people,
+                self.memberships,
+                self.pins,
+                self.learning,
+            )
+        )
 
 
 def seed_demo() -> str:
@@ -300,11 +312,16 @@ def seed_demo() -> str:
             )
         lines.append(f"  {org.name} (/o/{org.slug}/): {count} people")
     tally.people = _count_users() - users_before
+    vandijk = db.session.scalars(
+        select(Organisation).where(Organisation.slug == VANDIJK.slug)
+    ).one()
+    tally.learning = seed_learning_together(vandijk, utcnow())
     db.session.commit()
     if tally.changed():
         head = (
             f"Demo data added: {tally.organisations} organisations, {tally.teams} teams, "
-            f"{tally.people} people, {tally.memberships} memberships, {tally.pins} PINs."
+            f"{tally.people} people, {tally.memberships} memberships, {tally.pins} PINs, "
+            f"{tally.learning} offers, successes and wishes."
         )
     else:
         head = "Demo data already there; nothing changed."
