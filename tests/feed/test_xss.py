@@ -64,7 +64,7 @@ def _problems_after_posting(client, make, dbs, text: str) -> dict[str, Counter]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(text=hostile_text.filter(lambda t: t.replace("\x00", "").strip()))
+@given(text=hostile_text.filter(lambda t: "\x00" not in t and t.strip()))
 def test_hostile_posts_comments_and_names_render_harmless(client, make, dbs, text):
     baseline = _problems_after_posting(client, make, dbs, "Plain words")
     assert _problems_after_posting(client, make, dbs, text) == baseline

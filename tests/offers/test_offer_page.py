@@ -97,7 +97,9 @@ def test_colleagues_who_did_this_counts_without_names_from_private_data(client, 
     company_post = make.post(org, author=poster.user, offer_id=item.id)
     team_post = make.post(org, audience=Audience.team, team_id=team.id, offer_id=item.id)
     hidden_post = make.post(org, offer_id=item.id, hidden_at=company_post.created_at)
-    other_team_post = make.post(org, audience=Audience.team, team_id=None, offer_id=item.id)
+    other_team_post = make.post(
+        org, audience=Audience.team, team_id=make.team(org).id, offer_id=item.id
+    )
     fans = [make.member(org).user_id for _ in range(3)]
     for post, n in ((company_post, 2), (team_post, 1), (hidden_post, 3), (other_team_post, 3)):
         for fan in fans[:n]:
