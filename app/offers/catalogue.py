@@ -127,7 +127,7 @@ def set_signup(
                 "created_at": now,
                 "updated_at": now,
             },
-            ["offer_id", "user_id"],
+            ["org_id", "offer_id", "user_id"],
         )
         changed = new_id is not None
     if not changed:

@@ -83,7 +83,8 @@ class OfferSignup(OrgScoped, db.Model):
 
     __tablename__ = "offer_signups"
     __table_args__ = (
-        UniqueConstraint("offer_id", "user_id"),
+        # org_id too: a person in two organisations signs up for a shared offer in each.
+        UniqueConstraint("org_id", "offer_id", "user_id"),
         Index("ix_offer_signups_org_id_offer_id_status", "org_id", "offer_id", "status"),
     )
 
@@ -105,8 +106,8 @@ class LearningWish(OrgScoped, db.Model):
 
     __tablename__ = "learning_wishes"
     __table_args__ = (
-        UniqueConstraint("user_id", "source_post_id"),
-        UniqueConstraint("user_id", "offer_id"),
+        UniqueConstraint("org_id", "user_id", "source_post_id"),
+        UniqueConstraint("org_id", "user_id", "offer_id"),
         Index("ix_learning_wishes_org_id_topic_key", "org_id", "topic_key"),
     )
 

@@ -178,15 +178,17 @@ def signup(offer_id: int):
     if form.validate_on_submit():
         choice = form.choice.data
         status = SignupStatus.cancelled if choice == "cancel" else SignupStatus(choice)
-        _signup, changed = set_signup(
+        signup_row, _changed = set_signup(
             g.org.id, item, current_user.id, current_user.name, status, utcnow()
         )
         db.session.commit()
-        message = {
-            SignupStatus.interested: _("We noted that you are interested."),
-            SignupStatus.signed_up: _("You are signed up. The admin has been told."),
-            SignupStatus.cancelled: _("Your sign-up is cancelled."),
-        }[status]
+        # Only what is true: a completed sign-up, for example, does not change.
+        if signup_row is not None and signup_row.status == status:
+            message = {
+                SignupStatus.interested: _("We noted that you are interested."),
+                SignupStatus.signed_up: _("You are signed up. The admin has been told."),
+                SignupStatus.cancelled: _("Your sign-up is cancelled."),
+            }[status]
     if wants_partial():
         return render_template(
             "offers/_signup.html",

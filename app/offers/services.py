@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..activity.models import ActivityKind
 from ..activity.services import record_activity
-from ..db_utils import insert_or_ignore
 from ..extensions import db
 from ..orgs.models import Membership
 from .models import LearningWish
@@ -52,14 +52,46 @@ def make_wish(
         db.session.flush()
         created = True
     else:
-        key = ["user_id", "source_post_id" if source_post_id is not None else "offer_id"]
-        created = insert_or_ignore(LearningWish, values, key) is not None
-        wish = db.session.scalars(
-            select(LearningWish).where(*(getattr(LearningWish, c) == values[c] for c in key))
-        ).one()
+        wish, created = _keyed_wish(values)
     if created:
         record_activity(org_id, user_id, ActivityKind.wish_made, wish, now)
     return wish, created
+
+
+def _existing_wish(values: dict) -> LearningWish | None:
+    """The person's wish for this offer, else for this post (each is a unique key)."""
+    for column in ("offer_id", "source_post_id"):
+        if values[column] is None:
+            continue
+        wish = db.session.scalars(
+            select(LearningWish).where(
+                LearningWish.org_id == values["org_id"],
+                LearningWish.user_id == values["user_id"],
+                getattr(LearningWish, column) == values[column],
+            )
+        ).first()
+        if wish is not None:
+            return wish
+    return None
+
+
+def _keyed_wish(values: dict) -> tuple[LearningWish, bool]:
+    """One wish per person and offer and per person and post, whichever exists first.
+
+    Two posts about the same offer, or the offer itself and a post about it, give one wish.
+    """
+    wish = _existing_wish(values)
+    if wish is not None:
+        return wish, False
+    # ON CONFLICT on either unique key: a request at the same time may take the other one.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new_id = db.session.execute(
+        insert(LearningWish).values(**values).on_conflict_do_nothing().returning(LearningWish.id)
+    ).scalar_one_or_none()
+    wish = _existing_wish(values)
+    assert wish is not None  # this insert made it, or a request at the same time did
+    return wish, new_id is not None
 
 
 def wish_to_learn(org_id: int, user_id: int, text: str, now: datetime) -> tuple[LearningWish, bool]:

@@ -178,7 +178,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_offer_signups_org_id_organisations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_offer_signups_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_signups')),
-    sa.UniqueConstraint('offer_id', 'user_id', name=op.f('uq_offer_signups_offer_id_user_id'))
+    sa.UniqueConstraint('org_id', 'offer_id', 'user_id', name=op.f('uq_offer_signups_org_id_offer_id_user_id'))
     )
     with op.batch_alter_table('offer_signups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offer_signups_org_id'), ['org_id'], unique=False)
@@ -302,8 +302,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['source_post_id'], ['success_posts.id'], name=op.f('fk_learning_wishes_source_post_id_success_posts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_learning_wishes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_wishes')),
-    sa.UniqueConstraint('user_id', 'offer_id', name=op.f('uq_learning_wishes_user_id_offer_id')),
-    sa.UniqueConstraint('user_id', 'source_post_id', name=op.f('uq_learning_wishes_user_id_source_post_id'))
+    sa.UniqueConstraint('org_id', 'user_id', 'offer_id', name=op.f('uq_learning_wishes_org_id_user_id_offer_id')),
+    sa.UniqueConstraint('org_id', 'user_id', 'source_post_id', name=op.f('uq_learning_wishes_org_id_user_id_source_post_id'))
     )
     with op.batch_alter_table('learning_wishes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learning_wishes_org_id'), ['org_id'], unique=False)
