@@ -104,7 +104,5 @@ def test_a_person_in_two_organisations_wants_a_shared_offer_in_each(client, make
         assert _want_offer(client, org, item.id).status_code == 302
         post = make.post(org, offer_id=item.id)
         assert _want_post(client, org, post.id).status_code == 302
-    assert sorted(w.org_id for w in _wishes(dbs, user_id=person.id)) == sorted(
-        [home.id, guest.id]
-    )
+    assert sorted(w.org_id for w in _wishes(dbs, user_id=person.id)) == sorted([home.id, guest.id])
     assert dbs.scalar(select(func.count(OfferSignup.id))) == 0
