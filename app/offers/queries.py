@@ -129,15 +129,23 @@ def has_open_offer_wish(org_id: int, offer_id: int, user_id: int) -> bool:
 
 @dataclass
 class ColleaguesWhoDidThis:
-    completed: int  # people of the organisation with a completed sign-up
+    completed: int  # people of the organisation with a completed sign-up; 0 when few
+    few: bool  # some, but fewer than the minimum group size: the number is not shown
     applause: int  # applause on visible posts about this offer
     posted_by: list[str]  # names of people who shared a company-wide success about it
 
 
 def colleagues_who_did_this(
-    org_id: int, offer_id: int, viewer_id: int, viewer_team_id: int | None
+    org_id: int,
+    offer_id: int,
+    viewer_id: int,
+    viewer_team_id: int | None,
+    min_group_size: int,
 ) -> ColleaguesWhoDidThis:
-    """F4: counts only; names only of people who chose to post about it company-wide."""
+    """F4: counts only; names only of people who chose to post about it company-wide.
+
+    Below the organisation's minimum group size the number of finishers is withheld.
+    """
     completed = db.session.scalar(
         select(func.count(func.distinct(OfferSignup.user_id))).where(
             OfferSignup.org_id == org_id,
@@ -176,7 +184,11 @@ def colleagues_who_did_this(
         .order_by(func.lower(User.name))
         .limit(20)
     ).all()
-    return ColleaguesWhoDidThis(completed=completed or 0, applause=applause or 0, posted_by=names)
+    completed = completed or 0
+    few = 0 < completed < min_group_size
+    return ColleaguesWhoDidThis(
+        completed=0 if few else completed, few=few, applause=applause or 0, posted_by=names
+    )
 
 
 def colleague_choices(org_id: int, user_id: int) -> list[tuple[int, str]]:

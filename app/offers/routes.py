@@ -149,7 +149,7 @@ def _offer_context(offer: Offer, **extra) -> dict:
         "signup_form": SignupForm(formdata=None),
         "wanted": has_open_offer_wish(g.org.id, offer.id, current_user.id),
         "colleagues": colleagues_who_did_this(
-            g.org.id, offer.id, current_user.id, g.membership.team_id
+            g.org.id, offer.id, current_user.id, g.membership.team_id, g.org.min_group_size
         ),
         "confirm": ConfirmForm(formdata=None),
         "can_edit": can_admin() and offer.org_id == g.org.id,
