@@ -150,20 +150,32 @@ def _comment(make: ModuleType, org: Organisation) -> int:
 
 
 def _shared_feedback(make: ModuleType, org: Organisation) -> int:
+    """Feedback its recipient shared, with its post in the feed (company-wide here, so that
+    every member may see and report it)."""
     from app.db_types import utcnow
+    from app.feed.models import Audience, PostKind
     from app.feedback.models import Feedback
 
     session = make.OrganisationFactory._meta.sqlalchemy_session
+    recipient = make.member(org).user
     item = Feedback(
         org_id=org.id,
         giver_id=make.member(org).user_id,
-        recipient_id=make.member(org).user_id,
+        recipient_id=recipient.id,
         went_well=f"{org.name} feedback",
         client_token="feedback",
         shared_at=utcnow(),
     )
     session.add(item)
     session.commit()
+    make.post(
+        org,
+        author=recipient,
+        kind=PostKind.shared_feedback,
+        audience=Audience.company,
+        body=item.went_well,
+        feedback_id=item.id,
+    )
     return item.id
 
 

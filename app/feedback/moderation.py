@@ -29,15 +29,59 @@ REPORTABLE = {
 }
 
 
-def reportable_item(org_id: int, kind: ReportedKind, object_id: int):
-    """The item, if it exists in this organisation, is public to colleagues and not removed."""
+def reportable_item(org_id: int, kind: ReportedKind, object_id: int, reporter=None):
+    """The item, if it exists in this organisation, is public to colleagues and not removed.
+
+    With ``reporter`` (a ``feed.queries.Viewer``) the item must also be one that person can
+    see in the feed: a post itself, a comment through its post, shared feedback through its
+    post. A person who already reported it (and so no longer sees it) may send again. For
+    anyone else the item is as missing as a wrong id.
+    """
     model, _author = REPORTABLE[kind]
     statement = select(model).where(
         model.id == object_id, model.org_id == org_id, model.removed_at.is_(None)
     )
     if model is Feedback:
         statement = statement.where(Feedback.shared_at.is_not(None))
-    return db.session.scalars(statement).first()
+    item = db.session.scalars(statement).first()
+    if item is None or reporter is None or _reported_by(org_id, kind, object_id, reporter.user_id):
+        return item
+    return item if _reporter_can_see(org_id, kind, item, reporter) else None
+
+
+def _reported_by(org_id: int, kind: ReportedKind, object_id: int, reporter_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ContentReport.org_id == org_id,
+                    ContentReport.object_kind == kind,
+                    ContentReport.object_id == object_id,
+                    ContentReport.reporter_id == reporter_id,
+                    ContentReport.resolved_at.is_(None),
+                )
+            )
+        )
+    )
+
+
+def _reporter_can_see(org_id: int, kind: ReportedKind, item, reporter) -> bool:
+    # The feed decides who sees a post (imported here: the feed's queries import this module).
+    from ..feed.queries import can_see_post
+
+    if kind == ReportedKind.post:
+        post_id = item.id
+    elif kind == ReportedKind.comment:
+        post_id = item.post_id
+    else:
+        post_id = db.session.scalar(
+            select(SuccessPost.id).where(
+                SuccessPost.org_id == org_id, SuccessPost.feedback_id == item.id
+            )
+        )
+        if post_id is None:
+            return False
+    return can_see_post(reporter, post_id)
 
 
 def report_content(

@@ -10,6 +10,7 @@ from ..accounts.routes import safe_next
 from ..db_types import utcnow
 from ..extensions import db, htmx
 from ..feed.models import Comment, SuccessPost
+from ..feed.queries import Viewer
 from ..htmx import render
 from ..orgs.models import Role
 from ..permissions import require_member, require_roles
@@ -40,7 +41,8 @@ def report_feedback(feedback_id: int):
 
 
 def _report(reported_kind: ReportedKind, object_id: int):
-    item = reportable_item(g.org.id, reported_kind, object_id)
+    reporter = Viewer(org_id=g.org.id, user_id=current_user.id, team_id=g.membership.team_id)
+    item = reportable_item(g.org.id, reported_kind, object_id, reporter)
     if item is None:
         abort(404)
     form = ReportForm()
@@ -48,6 +50,13 @@ def _report(reported_kind: ReportedKind, object_id: int):
         report_content(g.org.id, current_user.id, reported_kind, item, form.reason.data, utcnow())
         db.session.commit()
         flash(_("Thank you. You will not see this any more. An admin will look at it."), "success")
+    elif form.reason.errors:
+        flash(
+            _("Your report was not sent. Please keep the reason to at most 300 characters."),
+            "error",
+        )
+    else:
+        flash(_("Your report was not sent. Please try again."), "error")
     return redirect(safe_next(request.form.get("next")) or url_for("main.org_home"))
 
 

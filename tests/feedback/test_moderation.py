@@ -112,7 +112,8 @@ def test_admin_hides_and_removes_a_comment(client, make, dbs):
 
 def test_shared_feedback_is_moderated_with_its_post(client, make, dbs):
     org = make.org()
-    recipient = make.member(org, name="Rita Ontvanger").user
+    team = make.team(org)
+    recipient = make.member(org, name="Rita Ontvanger", team=team).user
     feedback = Feedback(
         org_id=org.id,
         giver_id=make.member(org).user_id,
@@ -128,6 +129,7 @@ def test_shared_feedback_is_moderated_with_its_post(client, make, dbs):
         org_id=org.id,
         kind=PostKind.shared_feedback,
         author_id=recipient.id,
+        team_id=team.id,
         audience="team",
         body="Shared words",
         feedback_id=feedback.id,
@@ -136,7 +138,7 @@ def test_shared_feedback_is_moderated_with_its_post(client, make, dbs):
     dbs.add(post)
     dbs.commit()
     for _ in range(2):
-        _report(client, org, f"shared-feedback/{feedback.id}", make.member(org).user)
+        _report(client, org, f"shared-feedback/{feedback.id}", make.member(org, team=team).user)
     dbs.expire_all()
     assert dbs.get(Feedback, feedback.id).hidden_at is not None
     assert dbs.get(SuccessPost, post.id).hidden_at is not None
