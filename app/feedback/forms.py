@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..forms import options
+from ..forms import MAX_ID, options
 from ..orgs.forms import MultiCheckboxField
 
 WENT_WELL_MAX = 1000
@@ -20,11 +20,12 @@ ASK_AT_MOST = 20
 
 
 def _optional_int(value):
-    """A whole number from a form value, or None (empty or not a number)."""
+    """An id from a form value, or None (empty, not a number, or no possible id)."""
     try:
-        return int(value) if value not in (None, "", "None") else None
+        number = int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def _client_token_field():

@@ -156,3 +156,16 @@ def test_a_request_of_someone_else_cannot_be_answered(client, make, dbs):
     refused = give(client, org, me.id, "Hello.", request_id=str(request.id))
     assert refused.status_code == 400
     assert dbs.query(Feedback).count() == 0
+
+
+def test_numbers_too_big_to_be_an_id_are_no_colleague_and_no_error(client, make, dbs):
+    org = make.org()
+    me = make.member(org).user
+    login(client, me)
+    english(client)
+
+    for recipients in (["99999999999999999999"], [str(2**31)], ["0", "-1"]):
+        response = ask(client, org, recipients)
+        assert response.status_code == 400, recipients
+        assert "Choose at least one colleague." in text_of(response)
+    assert dbs.query(FeedbackRequest).count() == 0

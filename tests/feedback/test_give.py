@@ -163,3 +163,20 @@ def test_a_link_can_choose_the_colleague(client, make):
 
     foreign = client.get(url(org, f"give?to={outsider.id}")).get_data(as_text=True)
     assert '<option selected value="">' in foreign
+
+
+def test_numbers_too_big_to_be_an_id_are_no_colleague_and_no_error(client, make, dbs):
+    org = make.org()
+    me = make.member(org).user
+    colleague = make.member(org).user
+    login(client, me)
+    english(client)
+
+    for recipient_id in ("99999999999999999999", str(2**31), "0", "-1"):
+        response = give(client, org, recipient_id, "Well done.")
+        assert response.status_code == 400, recipient_id
+        assert "Choose a colleague." in text_of(response)
+    # A request id that big is no request: the feedback is simply given without one.
+    response = give(client, org, colleague.id, "Well done.", request_id="99999999999999999999")
+    assert response.status_code == 302
+    assert dbs.query(Feedback).one().request_id is None
