@@ -175,7 +175,12 @@ def _detail_context(view, share_form=None) -> dict:
         "is_recipient": view.feedback.recipient_id == current_user.id,
         "share_form": share_form or ShareForm(),
         "confirm": ConfirmForm(),
+        "has_team": g.membership.team_id is not None,
     }
+
+
+def _no_team_message() -> str:
+    return _("You are not in a team yet, so there is no team to share with. Ask an admin.")
 
 
 @bp.get("/<int:private_feedback_id>")
@@ -191,7 +196,10 @@ def share(private_feedback_id: int):
     view = _recipients_feedback_or_404(private_feedback_id)
     form = ShareForm()
     message = None
-    if form.validate_on_submit():
+    if g.membership.team_id is None:
+        # Shared with a team of nobody, it would be seen by nobody: say so, share nothing.
+        message = ("error", _no_team_message())
+    elif form.validate_on_submit():
         try:
             share_feedback(
                 g.org.id,

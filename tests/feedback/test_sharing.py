@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from app.feed.models import PostKind, SuccessPost
 from app.feedback.models import Feedback
 from app.orgs.models import Role
@@ -158,3 +160,24 @@ def test_the_lists_are_paged_newest_first(client, make, dbs):
     assert "Number 24" in first and "Number 05" in first and "Number 04" not in first
     second = client.get(url(org, "?received=2"), headers=HX).get_data(as_text=True)
     assert "Number 04" in second and "Number 05" not in second and "<html" not in second
+
+
+def test_without_a_team_there_is_nobody_to_share_with(client, make, dbs):
+    org = make.org()
+    recipient = make.member(org).user
+    feedback = _feedback(client, make, dbs, org, recipient)
+    login(client, recipient)
+    english(client)
+    no_team = "You are not in a team yet, so there is no team to share with. Ask an admin."
+
+    page = client.get(url(org, str(feedback.id))).get_data(as_text=True)
+    assert "/share" not in page and no_team in html.unescape(page)
+
+    response = send(client, org, url(org, f"{feedback.id}/share"), {"part": "went_well"})
+    assert response.status_code == 302
+    assert no_team in text_of(client.get(response.location))
+    partial = send(client, org, url(org, f"{feedback.id}/share"), {"part": "went_well"}, HX)
+    assert "<html" not in partial.get_data(as_text=True) and no_team in text_of(partial)
+    dbs.expire_all()
+    assert dbs.get(Feedback, feedback.id).shared_at is None
+    assert dbs.query(SuccessPost).count() == 0
