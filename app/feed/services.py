@@ -203,7 +203,8 @@ def want_to_learn_too(
     """
     if post.author_id == user_id or post.kind != PostKind.success:
         return False
-    text = offer_title or plain_excerpt(post.body, WISH_TEXT_LENGTH)
+    # Never the post's text: it may be for one team only (make_wish stores a neutral text).
+    text = offer_title or ""
     _wish, created = make_wish(
         org_id, user_id, text, now, offer_id=post.offer_id, source_post_id=post.id
     )

@@ -14,10 +14,13 @@ from ..feed.models import Applause, Audience, SuccessPost
 from ..feedback.models import ReportedKind
 from ..feedback.moderation import visible_to
 from ..orgs.models import Membership
+from ..text import plain_excerpt
 from .display import IN_PERSON_FORMATS
 from .models import LearningWish, Offer, OfferSignup, OfferVisibility, SignupStatus
+from .services import POST_WISH_TEXT
 
 SHORT_MINUTES = 120
+POST_EXCERPT_LENGTH = 80
 # Shared offers belong to another organisation: the ORM net would hide them, so these
 # queries switch it off and say exactly which offers the organisation may see.
 SHARED = {"skip_org_filter": True}
@@ -153,11 +156,7 @@ def colleagues_who_did_this(
             OfferSignup.status == SignupStatus.completed,
         )
     )
-    seen_by_viewer = or_(
-        SuccessPost.audience == Audience.company,
-        SuccessPost.author_id == viewer_id,
-        and_(SuccessPost.team_id.is_not(None), SuccessPost.team_id == viewer_team_id),
-    )
+    seen_by_viewer = _seen_by(viewer_id, viewer_team_id)
     post_filter = (
         SuccessPost.org_id == org_id,
         SuccessPost.offer_id == offer_id,
@@ -229,19 +228,59 @@ def my_signups(org_id: int, user_id: int) -> list[MySignupRow]:
     return [MySignupRow(*row) for row in rows]
 
 
-def my_wishes(org_id: int, user_id: int) -> list[LearningWish]:
-    """My open wishes, newest first."""
-    return list(
-        db.session.scalars(
-            select(LearningWish)
-            .where(
-                LearningWish.org_id == org_id,
-                LearningWish.user_id == user_id,
-                LearningWish.withdrawn_at.is_(None),
-            )
-            .order_by(LearningWish.created_at.desc(), LearningWish.id.desc())
-        )
+@dataclass
+class MyWishRow:
+    id: int
+    text: str
+    from_post: bool  # "I want to learn this too" on a post without an offer
+    post_excerpt: str | None  # that post, while I may still see it
+
+
+def _seen_by(viewer_id: int, viewer_team_id: int | None):
+    """SQL condition: the viewer may see the post (company-wide, own, or their team's)."""
+    return or_(
+        SuccessPost.audience == Audience.company,
+        SuccessPost.author_id == viewer_id,
+        and_(SuccessPost.team_id.is_not(None), SuccessPost.team_id == viewer_team_id),
     )
+
+
+def my_wishes(org_id: int, user_id: int, team_id: int | None) -> list[MyWishRow]:
+    """My open wishes, newest first, with the post I wanted while I may still see it."""
+    rows = db.session.execute(
+        select(
+            LearningWish.id,
+            LearningWish.text,
+            LearningWish.offer_id,
+            LearningWish.source_post_id,
+            LearningWish.text == POST_WISH_TEXT,
+            SuccessPost.body,
+        )
+        .outerjoin(
+            SuccessPost,
+            and_(
+                SuccessPost.id == LearningWish.source_post_id,
+                SuccessPost.org_id == org_id,
+                visible_to(SuccessPost, ReportedKind.post, user_id),
+                _seen_by(user_id, team_id),
+            ),
+        )
+        .where(
+            LearningWish.org_id == org_id,
+            LearningWish.user_id == user_id,
+            LearningWish.withdrawn_at.is_(None),
+        )
+        .order_by(LearningWish.created_at.desc(), LearningWish.id.desc())
+    ).all()
+    return [
+        MyWishRow(
+            id=wish_id,
+            text=text,
+            from_post=offer_id is None and (post_id is not None or bool(neutral)),
+            post_excerpt=plain_excerpt(body, POST_EXCERPT_LENGTH) if body else None,
+        )
+        for wish_id, text, offer_id, post_id, neutral, body in rows
+    ]
 
 
 @dataclass
@@ -273,8 +312,9 @@ def offer_signups(org_id: int, offer_id: int) -> list[SignupRow]:
 @dataclass
 class WishGroup:
     people: int
-    label: str
+    label: str  # the offer's title or the wish's words; empty for a group from a post
     offer_id: int | None
+    from_post: bool  # wishes from a post: shown with a neutral label, never the post's text
 
 
 @dataclass
@@ -284,10 +324,12 @@ class PooledDemand:
 
 
 def _group_key():
-    """Wishes for an offer count per offer, free-text wishes per topic."""
+    """Wishes for an offer count per offer, from a post per post, free-text wishes per topic."""
     offer_key = literal("offer:") + cast(LearningWish.offer_id, String)
+    post_key = literal("post:") + cast(LearningWish.source_post_id, String)
     return case(
         (LearningWish.offer_id.is_not(None), offer_key),
+        (LearningWish.source_post_id.is_not(None), post_key),
         else_=literal("topic:") + LearningWish.topic_key,
     )
 
@@ -300,8 +342,21 @@ def pooled_demand(org_id: int, min_group_size: int) -> PooledDemand:
     open_wishes = (LearningWish.org_id == org_id, LearningWish.withdrawn_at.is_(None))
     key = _group_key()
     people = func.count(func.distinct(LearningWish.user_id))
+    # A post's text is never read here: a wish from a post (or from a deleted post, which
+    # kept only the neutral text) is labelled by the page.
+    from_post = and_(
+        LearningWish.offer_id.is_(None),
+        or_(LearningWish.source_post_id.is_not(None), LearningWish.text == POST_WISH_TEXT),
+    )
+    text = case((from_post, literal("")), else_=LearningWish.text)
     rows = db.session.execute(
-        select(people, func.min(Offer.title), func.min(LearningWish.text), LearningWish.offer_id)
+        select(
+            people,
+            func.min(Offer.title),
+            func.min(text),
+            LearningWish.offer_id,
+            func.max(case((from_post, 1), else_=0)),
+        )
         .outerjoin(Offer, Offer.id == LearningWish.offer_id)
         .where(*open_wishes)
         .group_by(key, LearningWish.offer_id)
@@ -310,8 +365,13 @@ def pooled_demand(org_id: int, min_group_size: int) -> PooledDemand:
         .execution_options(**SHARED)
     ).all()
     groups = [
-        WishGroup(people=n, label=offer_title or text, offer_id=offer_id)
-        for n, offer_title, text, offer_id in rows
+        WishGroup(
+            people=n,
+            label=offer_title or label,
+            offer_id=offer_id,
+            from_post=offer_id is None and bool(post),
+        )
+        for n, offer_title, label, offer_id, post in rows
     ]
     small_keys = (
         select(key.label("key"))

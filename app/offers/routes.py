@@ -101,7 +101,7 @@ def mine():
     return render_template(
         "offers/mine.html",
         signups=my_signups(g.org.id, current_user.id),
-        wishes=my_wishes(g.org.id, current_user.id),
+        wishes=my_wishes(g.org.id, current_user.id, g.membership.team_id),
         confirm=ConfirmForm(),
     )
 

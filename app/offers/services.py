@@ -17,6 +17,9 @@ from ..orgs.models import Membership
 from .models import LearningWish
 
 WISH_MAX_LENGTH = 200
+# Stored for "I want to learn this too" on a post without an offer: never the post's text,
+# which may be meant for one team only. Pages show a translated label instead.
+POST_WISH_TEXT = "A colleague's learning success"
 
 
 def topic_key(text: str) -> str:
@@ -35,7 +38,10 @@ def make_wish(
     """Record "I would like to learn ..." (F5) or "I want to learn this too" (D3).
 
     Idempotent per person and post (or offer): returns the wish and whether it is new.
+    A wish from a post without an offer stores a neutral text, never the post's.
     """
+    if source_post_id is not None and offer_id is None:
+        text = POST_WISH_TEXT
     text = " ".join(text.split())[:WISH_MAX_LENGTH]
     values = {
         "org_id": org_id,

@@ -141,7 +141,7 @@ def test_want_to_learn_this_too_makes_a_wish_and_tells_the_poster(client, make, 
     assert "<html" not in first and "On your wish list" in first
     [wish] = dbs.query(LearningWish).all()
     assert (wish.user_id, wish.source_post_id) == (colleague.id, post.id)
-    assert wish.text == "I learned to weld a seam."
+    assert wish.text == "A colleague's learning success"  # never the post's own text
     [note] = dbs.query(Notification).filter_by(user_id=author.id).all()
     assert note.kind == "wish_from_post" and note.payload["name"] == "Orhan Yilmaz"
     assert dbs.query(ActivityEvent).filter_by(kind="wish_made").count() == 1
