@@ -15,8 +15,6 @@ from ..offers.services import make_wish
 from ..text import plain_excerpt
 from .models import Applause, Audience, Comment, LearnedHow, PostKind, SuccessPost
 
-WISH_TEXT_LENGTH = 80
-
 
 def publish_shared_feedback(
     org_id: int,
