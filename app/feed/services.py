@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from ..activity.models import ActivityKind
 from ..activity.services import record_activity
-from ..db_utils import insert_or_ignore
+from ..db_utils import insert_or_get, insert_or_ignore
 from ..extensions import db
 from ..notifications.services import notify
 from ..offers.services import make_wish
@@ -73,7 +73,7 @@ def create_post(
     """
     if team_id is None:
         audience = Audience.company
-    post_id = insert_or_ignore(
+    post_id, created = insert_or_get(
         SuccessPost,
         {
             "org_id": org_id,
@@ -90,15 +90,8 @@ def create_post(
         },
         ["author_id", "client_token"],
     )
-    if post_id is None:
-        existing = db.session.scalar(
-            select(SuccessPost.id).where(
-                SuccessPost.org_id == org_id,
-                SuccessPost.author_id == author_id,
-                SuccessPost.client_token == client_token,
-            )
-        )
-        return existing, False
+    if not created:
+        return post_id, False
     record_activity(org_id, author_id, ActivityKind.success_posted, _ref(SuccessPost, post_id), now)
     return post_id, True
 
@@ -153,7 +146,7 @@ def add_comment(
     now: datetime,
 ) -> tuple[int, bool]:
     """Comment on a post; returns the comment id and whether it is new (same token: same)."""
-    comment_id = insert_or_ignore(
+    comment_id, created = insert_or_get(
         Comment,
         {
             "org_id": org_id,
@@ -165,15 +158,8 @@ def add_comment(
         },
         ["author_id", "client_token"],
     )
-    if comment_id is None:
-        existing = db.session.scalar(
-            select(Comment.id).where(
-                Comment.org_id == org_id,
-                Comment.author_id == author_id,
-                Comment.client_token == client_token,
-            )
-        )
-        return existing, False
+    if not created:
+        return comment_id, False
     record_activity(org_id, author_id, ActivityKind.comment_posted, _ref(Comment, comment_id), now)
     if post.author_id != author_id:
         notify(
