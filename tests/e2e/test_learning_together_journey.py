@@ -7,37 +7,12 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from app.accounts.models import CredentialKind
-from app.accounts.services import set_credential
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journey import collect_console_errors, give_password, sign_in
 
-PASSWORD = "Kantpers-veilig-2026"
 BODY = "I learned to check the **forklift brakes** before every shift."
-
-
-def _collect_console_errors(page: Page, errors: list[str]) -> Page:
-    """Script errors and CSP violations show up as console errors."""
-    page.on(
-        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
-    )
-    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-    return page
-
-
-def _sign_in(page: Page, login: str) -> None:
-    page.goto("/login")
-    page.locator("form[action='/login/password'] input[name=login]").fill(login)
-    page.locator("form[action='/login/password'] input[name=secret]").fill(PASSWORD)
-    page.locator("form[action='/login/password'] [type=submit]").click()
-    expect(page.locator("h1")).to_contain_text("Welcome")
-
-
-def _with_password(dbs, membership):
-    set_credential(membership.user, CredentialKind.password, PASSWORD)
-    dbs.commit()
-    return membership.user
 
 
 def test_worker_shares_a_success_and_a_colleague_applauds_and_wants_it_too(
@@ -46,20 +21,20 @@ def test_worker_shares_a_success_and_a_colleague_applauds_and_wants_it_too(
     org = make.org(name="Metaalbedrijf Van Dijk", slug="vandijk")
     team = make.team(org, name="Warehouse")
     make.offer(org, title="Forklift safety")
-    poster = _with_password(
+    poster = give_password(
         dbs, make.member(org, team=team, name="Fenna Jacobs", email="fenna@vd.test", locale="en")
     )
-    _with_password(
+    give_password(
         dbs, make.member(org, team=team, name="Orhan Yilmaz", email="orhan@vd.test", locale="en")
     )
     feed = f"/o/{org.slug}/feed/"
     console_errors: list[str] = []
 
     # 1. The worker signs in and shares what she learned.
-    worker = _collect_console_errors(
+    worker = collect_console_errors(
         new_page(viewport={"width": 390, "height": 844}), console_errors
     )
-    _sign_in(worker, poster.email)
+    sign_in(worker, poster.email)
     worker.get_by_role("link", name="Go to learning successes").click()
     expect(worker).to_have_url(live_server.url + feed)
     expect(worker.get_by_text("Nothing here yet")).to_be_visible()
@@ -83,8 +58,8 @@ def test_worker_shares_a_success_and_a_colleague_applauds_and_wants_it_too(
     assert_accessible(worker)
 
     # 2. A colleague applauds inline: the count changes, the page does not reload.
-    colleague = _collect_console_errors(new_page(), console_errors)
-    _sign_in(colleague, "orhan@vd.test")
+    colleague = collect_console_errors(new_page(), console_errors)
+    sign_in(colleague, "orhan@vd.test")
     colleague.goto(feed)
     assert_accessible(colleague)
     colleague.evaluate("window.notReloaded = true")

@@ -7,31 +7,13 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.accounts.models import CredentialKind
 from app.accounts.services import set_credential
 from app.offers.models import OfferFormat, OfferSignup, SignupStatus
 from tests.e2e.accessibility import assert_accessible
-
-PASSWORD = "Heftruck-veilig-2026"
-
-
-def _collect_console_errors(page: Page, errors: list[str]) -> Page:
-    """Script errors and CSP violations show up as console errors."""
-    page.on(
-        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
-    )
-    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-    return page
-
-
-def _sign_in(page: Page, login: str) -> None:
-    page.goto("/login")
-    page.locator("form[action='/login/password'] input[name=login]").fill(login)
-    page.locator("form[action='/login/password'] input[name=secret]").fill(PASSWORD)
-    page.locator("form[action='/login/password'] [type=submit]").click()
-    expect(page.locator("h1")).to_contain_text("Welcome")
+from tests.e2e.journey import PASSWORD, collect_console_errors, sign_in
 
 
 def test_worker_filters_the_catalogue_and_signs_up(make, dbs, new_page):
@@ -47,8 +29,8 @@ def test_worker_filters_the_catalogue_and_signs_up(make, dbs, new_page):
     catalogue = f"/o/{org.slug}/offers/"
     console_errors: list[str] = []
 
-    page = _collect_console_errors(new_page(viewport={"width": 390, "height": 844}), console_errors)
-    _sign_in(page, "samira@linde.test")
+    page = collect_console_errors(new_page(viewport={"width": 390, "height": 844}), console_errors)
+    sign_in(page, "samira@linde.test")
     page.get_by_role("link", name="See the learning offers").click()
     expect(page).to_have_url(re.compile(re.escape(catalogue) + "$"))
     expect(page.locator(".offer-title")).to_have_count(4)
