@@ -119,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts import routes as _accounts_routes  # noqa: F401
     from .ambassadors import bp as ambassadors_bp
+    from .development import bp as development_bp
+    from .development import routes as _development_routes  # noqa: F401
     from .feed import bp as feed_bp
     from .feed import routes as _feed_routes  # noqa: F401
     from .feedback import bp as feedback_bp
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         feed_bp,
         feedback_bp,
         offers_bp,
+        development_bp,
         ambassadors_bp,
         nudges_bp,
         manager_kpis_bp,

@@ -3,6 +3,17 @@
 from .accounts.models import SignInToken, User  # noqa: F401
 from .activity.models import ActivityEvent  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
+from .development.models import (  # noqa: F401
+    BudgetEntry,
+    BudgetPolicy,
+    DevelopmentConversation,
+    Goal,
+    GoalStep,
+    LearningCheck,
+    LearningCheckFactor,
+    LearningLogEntry,
+)
+from .development.skills_models import PersonSkill, Skill, SkillConfirmation  # noqa: F401
 from .feed.models import Applause, Comment, SuccessPost  # noqa: F401
 from .feedback.models import (  # noqa: F401
     ContentReport,

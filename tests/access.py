@@ -195,12 +195,12 @@ OBJECT_MAKERS: dict[str, Maker] = {
 
 
 def _merge_feature_rows() -> None:
-    """Feature test folders may keep their rows in ``tests/<feature>/access_rows.py``
+    """Feature test folders may keep their rows in ``tests/<feature>/access_rows*.py``
     (``ACCESS`` and ``OBJECT_MAKERS`` dicts); they join the table here, never overriding."""
     import importlib
 
-    for path in sorted(Path(__file__).parent.glob("*/access_rows.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.access_rows")
+    for path in sorted(Path(__file__).parent.glob("*/access_rows*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         for table, rows in ((ACCESS, module.ACCESS), (OBJECT_MAKERS, module.OBJECT_MAKERS)):
             clash = set(table) & set(rows)
             assert not clash, f"{path}: rows already in tests/access.py: {sorted(clash)}"

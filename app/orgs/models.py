@@ -59,6 +59,10 @@ class Organisation(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Amsterdam")
     min_group_size: Mapped[int] = mapped_column(Integer, default=5)
+    # Retention (P2): learning-check answers and notifications older than this many days
+    # are removed by ``flask data purge``; None keeps them until the person deletes them.
+    check_retention_days: Mapped[int | None] = mapped_column(Integer, default=730)
+    notification_retention_days: Mapped[int | None] = mapped_column(Integer, default=365)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
