@@ -56,3 +56,14 @@ def require_member(view: Callable) -> Callable:
 
     wrapped.required_roles = ()
     return wrapped
+
+
+def public_in_org(view: Callable) -> Callable:
+    """Route decorator: a public page under /o/<org_slug>/ (no sign-in, no membership).
+
+    The request still runs inside that organisation's context, so it reads only its rows;
+    use it only for what must be public (e.g. Open Badges verification URLs).
+    """
+    view.public_in_org = True
+    view.required_roles = ()
+    return view

@@ -25,6 +25,15 @@ class ActivityKind(enum.StrEnum):
     offer_completed = "offer_completed"
     offer_recommended = "offer_recommended"
     wish_made = "wish_made"
+    # Personal development (issue 4)
+    goal_created = "goal_created"
+    goal_step_done = "goal_step_done"
+    goal_done = "goal_done"
+    learning_logged = "learning_logged"
+    skill_added = "skill_added"
+    skill_confirmed = "skill_confirmed"
+    learning_check_done = "learning_check_done"
+    development_conversation = "development_conversation"
 
 
 class ActivityEvent(OrgScoped, db.Model):

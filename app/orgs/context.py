@@ -45,6 +45,9 @@ def register_org_context(app: Flask) -> None:
         slug = g.get("org_slug")
         if slug is None:
             return None
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "public_in_org", False):
+            return _resolve_public_org(slug, user_id)
         if user_id is None:
             return redirect_to(url_for("accounts.login", next=request.full_path))
         org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
@@ -68,6 +71,18 @@ def register_org_context(app: Flask) -> None:
         g.roles = membership.roles
         session["last_org"] = org.slug
         return None
+
+
+def _resolve_public_org(slug: str, user_id: int | None) -> None:
+    """A public page of an organisation (e.g. an Open Badges verification URL): anyone may
+    open it, but it still only reads that organisation's rows."""
+    org = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+    if org is None:
+        abort(404)
+    set_org_context((org.id,), user_id)
+    g.org = org
+    g.membership = None
+    g.roles = frozenset()
 
 
 def _session_expired(app: Flask) -> bool:
