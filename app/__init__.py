@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask, g, session
-from flask_babel import get_locale
+from flask_babel import format_currency, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -162,6 +162,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["user_text"] = render_user_text
     app.jinja_env.globals.update(
         get_locale=get_locale,
+        format_decimal=format_decimal,
+        format_currency=format_currency,
         has_role=has_role,
         can_admin=can_admin,
         csrf_token=generate_csrf,

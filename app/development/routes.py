@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     check_routes,
     conversation_routes,
     goal_routes,
+    hub_routes,
     log_routes,
     mydata_routes,
     skill_routes,
