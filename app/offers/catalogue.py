@@ -11,6 +11,7 @@ from ..activity.models import ActivityKind
 from ..activity.services import record_activity
 from ..audit.services import record_audit
 from ..db_utils import insert_or_ignore
+from ..development.budget import check_signup, signup_changed, spend_on_completion
 from ..extensions import db
 from ..notifications.services import notify
 from ..orgs.models import Membership, MembershipRole, Role
@@ -113,9 +114,14 @@ def set_signup(
     """Say "I'm interested", "Sign me up" or cancel; returns the sign-up and whether it changed.
 
     One row per person and offer; a repeat of the same choice changes nothing. Admins
-    hear of a new sign-up in the app, once per sign-up.
+    hear of a new sign-up in the app, once per sign-up. An offer paid from the person's
+    learning budget commits its cost on sign-up and releases it on cancel; signing up for
+    more than is left raises ``BudgetExceeded`` before anything is written.
     """
     changed = False
+    commitment = None
+    if status == SignupStatus.signed_up:
+        commitment = check_signup(org_id, user_id, offer, now)
     if status != SignupStatus.cancelled:
         new_id = insert_or_ignore(
             OfferSignup,
@@ -153,6 +159,8 @@ def set_signup(
         )
         .execution_options(populate_existing=True)
     ).first()
+    if changed and signup is not None:
+        signup_changed(signup, commitment, now)
     if changed and status in SIGNUP_EVENTS:
         record_activity(org_id, user_id, SIGNUP_EVENTS[status], signup, now)
     if changed and status == SignupStatus.signed_up:
@@ -175,13 +183,17 @@ def set_signup(
 
 
 def record_completion(signup: OfferSignup, offer: Offer, actor_id: int, now: datetime) -> bool:
-    """The admin records that the person finished the offer; the person is told "well done"."""
+    """The admin records that the person finished the offer; the person is told "well done".
+
+    Money set aside from the person's learning budget is then spent.
+    """
     if signup.status == SignupStatus.completed:
         return False
     signup.status = SignupStatus.completed
     signup.completed_at = now
     signup.updated_at = now
     db.session.flush()
+    spend_on_completion(signup, offer, now)
     record_activity(signup.org_id, signup.user_id, ActivityKind.offer_completed, signup, now)
     record_audit(
         signup.org_id, actor_id, "offer.completion_recorded", signup, subject_user_id=signup.user_id

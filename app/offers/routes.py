@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db_types import utcnow
+from ..development.budget import BudgetExceeded, format_money, offer_budget_note
 from ..extensions import db, htmx
 from ..forms import options
 from ..orgs.forms import ConfirmForm
@@ -142,11 +143,34 @@ def _recommend_form(from_request: bool = True) -> RecommendForm:
     return form
 
 
+def _budget_note(offer: Offer) -> str | None:
+    """ "Costs €X from your learning budget — €Y left", when the budget pays for it."""
+    note = offer_budget_note(g.org.id, current_user.id, g.membership.team_id, offer, utcnow())
+    if note is None:
+        return None
+    return _(
+        "Costs %(cost)s from your learning budget — %(left)s left.",
+        cost=format_money(note.cost_cents, note.currency),
+        left=format_money(max(note.left_cents, 0), note.currency),
+    )
+
+
+def _budget_refusal(refused: BudgetExceeded) -> str:
+    return _(
+        "This costs %(cost)s. You have %(left)s left in your learning budget for %(year)s. "
+        "Talk to your manager or admin.",
+        cost=format_money(refused.cost_cents, refused.currency),
+        left=format_money(max(refused.left_cents, 0), refused.currency),
+        year=refused.year,
+    )
+
+
 def _offer_context(offer: Offer, **extra) -> dict:
     context = {
         "offer": offer,
         "signup": my_signup(g.org.id, offer.id, current_user.id),
         "signup_form": SignupForm(formdata=None),
+        "budget_note": _budget_note(offer),
         "wanted": has_open_offer_wish(g.org.id, offer.id, current_user.id),
         "colleagues": colleagues_who_did_this(
             g.org.id, offer.id, current_user.id, g.membership.team_id, g.org.min_group_size
@@ -174,14 +198,20 @@ def signup(offer_id: int):
     """ "I'm interested", "Sign me up" or cancel (F3); htmx gets the sign-up box back."""
     item = visible_offer_or_404(g.org.id, offer_id)
     form = SignupForm()
-    message = None
+    message = refusal = None
     if form.validate_on_submit():
         choice = form.choice.data
         status = SignupStatus.cancelled if choice == "cancel" else SignupStatus(choice)
-        signup_row, _changed = set_signup(
-            g.org.id, item, current_user.id, current_user.name, status, utcnow()
-        )
-        db.session.commit()
+        try:
+            signup_row, _changed = set_signup(
+                g.org.id, item, current_user.id, current_user.name, status, utcnow()
+            )
+        except BudgetExceeded as refused:
+            # Refused before anything was written: there is nothing to commit (the request's
+            # session rolls back at its end, which also ends the lock on the person's row).
+            signup_row, refusal = None, _budget_refusal(refused)
+        else:
+            db.session.commit()
         # Only what is true: a completed sign-up, for example, does not change.
         if signup_row is not None and signup_row.status == status:
             message = {
@@ -195,10 +225,14 @@ def signup(offer_id: int):
             offer=item,
             signup=my_signup(g.org.id, item.id, current_user.id),
             signup_form=SignupForm(formdata=None),
+            budget_note=_budget_note(item),
             message=message,
-        )
+            refusal=refusal,
+        ), (409 if refusal else 200)
     if message:
         flash(message, "success")
+    if refusal:
+        flash(refusal, "error")
     return redirect(url_for("offers.offer", offer_id=item.id))
 
 

@@ -1,0 +1,132 @@
+"""Two sign-ups at the same moment cannot overspend the learning budget (acceptance 6).
+
+Runs on PostgreSQL (the PG half of ``make test``): the person's membership row is locked
+(SELECT ... FOR UPDATE) before what is left is summed, so the second sign-up waits for the
+first and then sees its money as committed. SQLite lets one writer at a time anyway, so
+there is nothing to race there.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from app.development.budget import BudgetExceeded
+from app.extensions import db
+from app.offers.catalogue import set_signup
+from app.offers.models import Offer, OfferSignup, SignupStatus
+from app.tenancy import org_context
+from tests.backend import backend_name
+from tests.conftest import csrf_token, login
+
+from .helpers_budget import NOW, entries, frozen, offer_url, paid_offer, set_budget  # noqa: F401
+
+pytestmark = [
+    pytest.mark.skipif(
+        backend_name() != "postgresql",
+        reason="needs PostgreSQL row locks; SQLite serialises writers, so there is no race",
+    ),
+    pytest.mark.usefixtures("frozen"),
+]
+WAIT = 10  # seconds: generous for a busy two-core machine, never reached when it works
+
+
+def _arrange(make, dbs):
+    org = make.org()
+    person = make.member(org).user
+    set_budget(dbs, org, 100000)  # € 1000
+    first = paid_offer(make, org, 60000, title="First course")  # 60 % each
+    second = paid_offer(make, org, 60000, title="Second course")
+    return org, person, first, second
+
+
+def _signed_up(dbs) -> list[int]:
+    dbs.expire_all()
+    return list(
+        dbs.scalars(
+            select(OfferSignup.offer_id).where(OfferSignup.status == SignupStatus.signed_up)
+        )
+    )
+
+
+def test_the_second_sign_up_waits_for_the_first_and_is_refused(app, make, dbs):
+    """Two sessions run the sign-up service; the first holds its transaction open."""
+    org, person, first, second = _arrange(make, dbs)
+    first_written, let_first_commit = threading.Event(), threading.Event()
+    second_started, second_done = threading.Event(), threading.Event()
+    results: dict[str, str] = {}
+
+    def sign_up(name: str, offer_id: int, started=None, before_commit=None, done=None):
+        with app.app_context(), org_context((org.id,), person.id):
+            try:
+                offer = db.session.get(Offer, offer_id)
+                if started is not None:
+                    started.set()
+                set_signup(org.id, offer, person.id, person.name, SignupStatus.signed_up, NOW)
+                if before_commit is not None:
+                    before_commit()
+                db.session.commit()
+                results[name] = "signed up"
+            except BudgetExceeded:
+                db.session.rollback()
+                results[name] = "refused"
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                results[name] = repr(error)
+            finally:
+                db.session.remove()
+                if done is not None:
+                    done.set()
+
+    def hold_open():
+        first_written.set()
+        assert let_first_commit.wait(WAIT)
+
+    one = threading.Thread(target=sign_up, args=("first", first.id, None, hold_open))
+    one.start()
+    assert first_written.wait(WAIT), results
+    two = threading.Thread(
+        target=sign_up, args=("second", second.id, second_started, None, second_done)
+    )
+    two.start()
+    assert second_started.wait(WAIT)
+    # The first sign-up is written but not committed: the second must wait for its lock.
+    assert not second_done.wait(1.0), f"the second sign-up did not wait: {results}"
+    let_first_commit.set()
+    one.join(WAIT)
+    two.join(WAIT)
+    assert results == {"first": "signed up", "second": "refused"}
+    assert _signed_up(dbs) == [first.id]
+    assert [e[2:] for e in entries(dbs)] == [(60000, "committed")]
+
+
+def test_two_browsers_signing_up_at_once_spend_at_most_the_budget(app, make, dbs):
+    """The same person presses "Sign me up" on two offers in two browsers at once."""
+    org, person, first, second = _arrange(make, dbs)
+    barrier = threading.Barrier(2, timeout=WAIT)
+    statuses: dict[int, int | str] = {}
+
+    def press(offer_id: int) -> None:
+        client = app.test_client()
+        try:
+            login(client, person)
+            url = offer_url(org, offer_id)
+            token = csrf_token(client, url)
+            barrier.wait()
+            response = client.post(
+                f"{url}/signup", data={"csrf_token": token, "choice": "signed_up"}
+            )
+            statuses[offer_id] = response.status_code
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            statuses[offer_id] = repr(error)
+
+    threads = [threading.Thread(target=press, args=(o.id,)) for o in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert statuses == {first.id: 302, second.id: 302}
+    signed_up = _signed_up(dbs)
+    assert len(signed_up) == 1 and signed_up[0] in {first.id, second.id}
+    assert [e[2:] for e in entries(dbs)] == [(60000, "committed")]
