@@ -1,0 +1,237 @@
+"""One registry of every table that holds something about a person (P2).
+
+"Download my data" (``mydata.py``) and "Delete my account" (``erasure.py``) both walk
+it: an entry says how to find the person's rows, which columns never leave the server,
+and, for every column that points at ``users.id``, what deleting the account does to it:
+
+- ``DELETE``: the row is about the person (their goal, their post): it is removed.
+- ``UNLINK``: the row belongs to someone else or to the organisation (an audit entry, an
+  offer they added): it stays, and the column is set to NULL, so it no longer names them.
+
+tests/development/test_mydata_registry.py walks SQLAlchemy's mappers and fails, naming
+the model, when a table with a column pointing at ``users.id`` is missing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select
+
+from ..accounts.models import SignInToken, User
+from ..activity.models import ActivityEvent
+from ..audit.models import AuditEvent
+from ..feed.models import Applause, Comment, SuccessPost
+from ..feedback.models import ContentReport, Feedback, FeedbackRequest, FeedbackRequestRecipient
+from ..notifications.models import Notification
+from ..offers.models import LearningWish, Offer, OfferSignup
+from ..orgs.models import ImportBatch, Membership, MembershipRole, Team
+from ..outbox.models import OutboxMessage
+from .models import (
+    BudgetEntry,
+    DevelopmentConversation,
+    Goal,
+    GoalStep,
+    LearningCheck,
+    LearningCheckFactor,
+    LearningLogEntry,
+)
+from .skills_models import PersonSkill, Skill, SkillConfirmation
+
+DELETE = "delete"
+UNLINK = "unlink"
+
+# Never in a download, whatever the table: secrets, and internal keys that can hold
+# other people's ids (a notification's dedupe key names who applauded).
+ALWAYS_DROPPED = frozenset(
+    {
+        "password_hash",
+        "session_version",
+        "token_hash",
+        "client_token",
+        "dedupe_key",
+        "evidence_key",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who the download or the deletion is about."""
+
+    id: int
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One table in the registry.
+
+    ``erase`` names every column that points at ``users.id`` and what deleting the account
+    does with it. ``rows`` picks the person's rows (default: any of those columns is the
+    person). ``drop`` never leaves the server. ``text_pseudonyms`` are text columns naming
+    someone outside the organisation (a named expert): shown as a pseudonym. ``extra``
+    gives labelled scalar subqueries shown next to each row (a skill's name).
+    """
+
+    model: type
+    name: str
+    erase: Mapping[str, str] = field(default_factory=dict)
+    rows: Callable[[Person], ColumnElement[bool]] | None = None
+    drop: frozenset[str] = frozenset()
+    text_pseudonyms: tuple[str, ...] = ()
+    extra: Callable[[], dict[str, Any]] | None = None
+
+    def where(self, person: Person) -> ColumnElement[bool]:
+        if self.rows is not None:
+            return self.rows(person)
+        columns = [getattr(self.model, name) for name in self.erase]
+        return or_(*(column == person.id for column in columns)) if columns else false()
+
+    def dropped(self) -> frozenset[str]:
+        return ALWAYS_DROPPED | self.drop
+
+
+def _team_name() -> dict[str, Any]:
+    return {"team_name": select(Team.name).where(Team.id == Membership.team_id).scalar_subquery()}
+
+
+def _skill_name() -> dict[str, Any]:
+    return {
+        "skill_name": select(Skill.name).where(Skill.id == PersonSkill.skill_id).scalar_subquery()
+    }
+
+
+def _confirmed_skill_name() -> dict[str, Any]:
+    return {
+        "skill_name": select(Skill.name)
+        .join(PersonSkill, PersonSkill.skill_id == Skill.id)
+        .where(PersonSkill.id == SkillConfirmation.person_skill_id)
+        .scalar_subquery()
+    }
+
+
+def _offer_title() -> dict[str, Any]:
+    return {
+        "offer_title": select(Offer.title).where(Offer.id == OfferSignup.offer_id).scalar_subquery()
+    }
+
+
+def _my_membership_ids(person: Person):
+    return select(Membership.id).where(Membership.user_id == person.id)
+
+
+# In download order; each becomes ``<name>.json`` in the zip.
+REGISTRY: tuple[Entry, ...] = (
+    # Not pointing at users.id, but the person themselves (never the secrets).
+    Entry(User, "profile", rows=lambda p: User.id == p.id),
+    Entry(Membership, "memberships", {"user_id": DELETE}, extra=_team_name),
+    Entry(
+        MembershipRole,
+        "roles",
+        rows=lambda p: MembershipRole.membership_id.in_(_my_membership_ids(p)),
+    ),
+    Entry(SuccessPost, "posts", {"author_id": DELETE}),
+    Entry(Comment, "comments", {"author_id": DELETE}),
+    Entry(Applause, "applause", {"user_id": DELETE}),
+    # Feedback you gave stays with your colleague, without your name; what you received
+    # is yours and goes.
+    Entry(Feedback, "feedback", {"giver_id": UNLINK, "recipient_id": DELETE}),
+    Entry(FeedbackRequest, "feedback_requests", {"requester_id": DELETE}),
+    Entry(FeedbackRequestRecipient, "feedback_requests_to_you", {"recipient_id": DELETE}),
+    Entry(ContentReport, "content_reports", {"reporter_id": DELETE}),
+    Entry(LearningWish, "wishes", {"user_id": DELETE}),
+    Entry(OfferSignup, "offer_signups", {"user_id": DELETE}, extra=_offer_title),
+    # Offers and skills you added to the organisation's list stay for everyone.
+    Entry(Offer, "offers_you_added", {"created_by_id": UNLINK}),
+    Entry(Goal, "goals", {"user_id": DELETE}),
+    Entry(GoalStep, "goal_steps", {"user_id": DELETE}),
+    Entry(LearningLogEntry, "learning_log", {"user_id": DELETE}),
+    Entry(Skill, "skills_you_added", {"created_by_id": UNLINK}),
+    Entry(PersonSkill, "skills", {"user_id": DELETE}, extra=_skill_name),
+    # Confirmations you gave to a colleague are part of their passport; the model deletes
+    # them with you (ondelete CASCADE). A named expert outside the organisation is shown
+    # as a pseudonym, like every other person.
+    Entry(
+        SkillConfirmation,
+        "skill_confirmations",
+        {"user_id": DELETE, "confirmer_id": DELETE},
+        rows=lambda p: or_(
+            SkillConfirmation.user_id == p.id,
+            SkillConfirmation.confirmer_id == p.id,
+            SkillConfirmation.expert_email == p.email if p.email else false(),
+        ),
+        text_pseudonyms=("expert_name", "expert_email"),
+        extra=_confirmed_skill_name,
+    ),
+    Entry(LearningCheck, "learning_check", {"user_id": DELETE}),
+    Entry(LearningCheckFactor, "learning_check_factors", {"user_id": DELETE}),
+    Entry(BudgetEntry, "budget", {"user_id": DELETE}),
+    # A conversation you had is yours; one you recorded as manager stays with your colleague.
+    Entry(
+        DevelopmentConversation,
+        "development_conversations",
+        {"user_id": DELETE, "manager_id": UNLINK},
+    ),
+    Entry(Notification, "notifications", {"user_id": DELETE}),
+    # Counts for the organisation's figures stay, without you.
+    Entry(ActivityEvent, "activity", {"user_id": UNLINK}),
+    # Your sign-in links and codes: only their dates, never the secret. Codes you made for
+    # colleagues as an admin stay, without your name.
+    Entry(
+        SignInToken,
+        "sign_in_links",
+        {"user_id": DELETE, "created_by_id": UNLINK},
+        drop=frozenset({"landing_org_id"}),
+    ),
+    # A file you imported holds other people's names: only that you imported it.
+    Entry(ImportBatch, "imports_you_did", {"created_by_id": UNLINK}, drop=frozenset({"content"})),
+    # Who did what with your data, and what you did (accountability stays, without you).
+    Entry(AuditEvent, "audit_log", {"actor_id": UNLINK, "subject_user_id": UNLINK}),
+    # Not pointing at users.id: e-mail to your address. Only that it was sent, never the
+    # text (a sign-in e-mail holds a link that signs you in).
+    Entry(
+        OutboxMessage,
+        "emails",
+        rows=lambda p: OutboxMessage.to_address == p.email if p.email else false(),
+        drop=frozenset({"key", "subject", "body_text", "body_html", "lease_until", "last_error"}),
+    ),
+)
+
+# Tables with a column pointing at users.id that are deliberately not in REGISTRY, each
+# with the reason. (Empty: every such table is in the download. Sign-in tokens are in,
+# with their secret hash dropped.)
+EXCLUDED: dict[type, str] = {}
+
+
+def entry_for(model: type) -> Entry:
+    return next(entry for entry in REGISTRY if entry.model is model)
+
+
+def user_columns(model: type) -> list[str]:
+    """The names of the model's columns that point at ``users.id``."""
+    return [
+        column.key
+        for column in model.__table__.columns
+        if any(fk.column.table.name == User.__tablename__ for fk in column.foreign_keys)
+    ]
+
+
+def erase_action(model: type, column_name: str) -> str:
+    """What deleting an account does with ``model.column_name``.
+
+    ``UNLINK`` needs a column that may be NULL; where the schema does not allow that
+    (yet), the row cannot stay without the person and is deleted instead.
+    """
+    action = entry_for(model).erase[column_name]
+    if action == UNLINK and not model.__table__.c[column_name].nullable:
+        return DELETE
+    return action
+
+
+def feedback_given_is_kept() -> bool:
+    """True when feedback a person gave stays with the colleague after they leave."""
+    return erase_action(Feedback, "giver_id") == UNLINK
