@@ -1,4 +1,4 @@
-"""Command-line tools: `flask demo seed`, `flask outbox drain`."""
+"""Command-line tools: `flask demo seed`, `flask outbox drain`, `flask data purge`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .db_types import utcnow
 demo_cli = AppGroup("demo", help="Demo data.")
 org_cli = AppGroup("org", help="Organisations (for the operator).")
 outbox_cli = AppGroup("outbox", help="Send queued e-mail.")
+data_cli = AppGroup("data", help="Personal data: retention.")
 
 
 @demo_cli.command("seed")
@@ -64,7 +65,44 @@ def org_create(slug: str, name: str, kind: str, admin_email: str, admin_name: st
     click.echo(f"created {org.slug}; {admin_email} can now ask for a sign-in link at /login")
 
 
+@data_cli.command("purge")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Pretend it is this moment (ISO 8601, e.g. 2026-01-31T12:00:00+00:00); for tests.",
+)
+def data_purge(now_text: str | None) -> None:
+    """Remove learning-check answers and notifications older than each organisation's
+    retention settings. Running it twice changes nothing."""
+    from datetime import UTC, datetime
+
+    from .development.retention import organisation_ids, purge_organisation
+    from .extensions import db
+    from .orgs.models import Organisation
+    from .tenancy import org_context
+
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError as error:
+            raise click.BadParameter("use ISO 8601, e.g. 2026-01-31T12:00:00+00:00") from error
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    else:
+        now = utcnow()
+    for org_id in organisation_ids():
+        with org_context((org_id,), None):
+            result = purge_organisation(db.session.get(Organisation, org_id), now)
+            db.session.commit()
+        click.echo(
+            f"{result.org_slug}: {result.learning_checks} learning checks, "
+            f"{result.notifications} notifications removed"
+        )
+    db.session.remove()
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(data_cli)

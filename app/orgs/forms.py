@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..development.retention import RETENTION_MAX_DAYS, RETENTION_MIN_DAYS
 from ..forms import LANGUAGE_OPTIONS, options
 from .models import Role
 
@@ -130,6 +131,29 @@ class SettingsForm(FlaskForm):
     min_group_size = IntegerField(
         _l("Smallest group for figures"),
         validators=[NumberRange(min=3, max=10, message=_l("Choose a number from 3 to 10."))],
+    )
+    # Retention (P2): empty keeps the rows; ``flask data purge`` removes older ones.
+    check_retention_days = IntegerField(
+        _l("Keep learning-check answers for (days)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=RETENTION_MIN_DAYS,
+                max=RETENTION_MAX_DAYS,
+                message=_l("Choose a number of days from 30 to 3650, or leave it empty."),
+            ),
+        ],
+    )
+    notification_retention_days = IntegerField(
+        _l("Keep notifications for (days)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=RETENTION_MIN_DAYS,
+                max=RETENTION_MAX_DAYS,
+                message=_l("Choose a number of days from 30 to 3650, or leave it empty."),
+            ),
+        ],
     )
 
     def __init__(self, *args, **kwargs):

@@ -284,6 +284,8 @@ def _audit_labels() -> dict[str, str]:
         "content.hide": _("Reported message hidden"),
         "content.restore": _("Reported message shown again"),
         "content.remove": _("Reported message removed"),
+        "data.exported": _("Person downloaded their data"),
+        "account.deleted": _("A person deleted their account"),
     }
 
 
@@ -314,6 +316,8 @@ def settings():
             locale=form.locale.data,
             timezone=form.timezone.data,
             min_group_size=form.min_group_size.data,
+            check_retention_days=form.check_retention_days.data,
+            notification_retention_days=form.notification_retention_days.data,
         )
         db.session.commit()
         flash(_("Saved."), "success")
