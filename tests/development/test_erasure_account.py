@@ -316,3 +316,20 @@ def test_a_file_that_cannot_be_removed_does_not_undo_the_deletion(
         f"evidence file of a deleted account not removed: {seeded[0].evidence_paths[0].name}"
     ]
     assert NAME not in warning[0]
+
+
+def test_being_the_only_admin_elsewhere_also_stops_the_deletion(client, make, dbs, owner_engine):
+    here = make.org(name="Metaalwerk Oost")
+    elsewhere = make.org(name="Bond Metaal", kind="union")
+    me = make.member(here, name=NAME, email=EMAIL).user
+    make.member(elsewhere, user=me, roles=(Role.admin,))
+    make.member(elsewhere, roles=(Role.rep,))  # a member, but no admin
+    login(client, me)
+    english(client)
+    before = snapshot(owner_engine)
+
+    response = delete(client, here)
+
+    assert response.status_code == 400
+    assert "You are the only admin of Bond Metaal." in response.get_data(as_text=True)
+    assert snapshot(owner_engine) == before
