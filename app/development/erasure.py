@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import escape
 from sqlalchemy import ColumnElement, Select, String, and_, cast, delete, false, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -130,8 +131,9 @@ def sole_admin_of(user_id: int, org_ids: tuple[int, ...]) -> list[str]:
 
 
 def _text_forms(value: str) -> list[str]:
-    """How a name or address can be stored: as typed, JSON-escaped, HTML-escaped."""
-    forms = {value, json.dumps(value)[1:-1], html.escape(value)}
+    """How a name or address can be stored: as typed, JSON-escaped, HTML-escaped (by Python
+    and by Jinja, which write a quote differently)."""
+    forms = {value, json.dumps(value)[1:-1], html.escape(value), str(escape(value))}
     return sorted(form for form in forms if form)
 
 

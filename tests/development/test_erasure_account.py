@@ -333,3 +333,47 @@ def test_being_the_only_admin_elsewhere_also_stops_the_deletion(client, make, db
     assert response.status_code == 400
     assert "You are the only admin of Bond Metaal." in response.get_data(as_text=True)
     assert snapshot(owner_engine) == before
+
+
+def test_names_with_accents_and_quotes_are_found_too(client, make, dbs, owner_engine):
+    """JSON stores "Zoë" as "Zo\\u00eb"; an HTML e-mail (Jinja) writes O'Brien as O&#39;Brien."""
+    from app.notifications.models import Notification
+    from app.outbox.models import OutboxMessage
+
+    org = make.org()
+    name = "Zoë O'Brien-Çelik"
+    me = make.member(org, name=name, email="zoe@example.test").user
+    colleague = make.member(org, name="Ann Other", email="ann@example.test").user
+    keeper = make.member(org, name="Zoë", email="zoe.two@example.test").user  # another Zoë
+    dbs.add_all(
+        [
+            Notification(
+                org_id=org.id, user_id=colleague.id, kind="applause", payload={"name": name}
+            ),
+            Notification(
+                org_id=org.id, user_id=colleague.id, kind="applause", payload={"name": "Zoë"}
+            ),
+            OutboxMessage(
+                key="k1",
+                kind="x",
+                to_address="ann@example.test",
+                subject="Hi",
+                body_text="A skill",
+                body_html="<p>Zo\u00eb O&#39;Brien-\u00c7elik asks you</p>",
+            ),
+            OutboxMessage(
+                key="k2", kind="x", to_address="ann@example.test", subject="Hi", body_text="Zoëtje"
+            ),
+        ]
+    )
+    dbs.commit()
+    login(client, me)
+
+    assert delete(client, org).status_code == 302
+
+    with owner_engine.connect() as conn:
+        payloads = [row.payload for row in conn.execute(select(Notification.__table__))]
+        mails = [row.key for row in conn.execute(select(OutboxMessage.__table__))]
+    assert payloads == [{"name": "Zoë"}]
+    assert mails == ["k2"]
+    assert not _gone(dbs, keeper.id)
