@@ -67,7 +67,9 @@ def ask_outside(client, org, person_skill_id: int, name: str, email: str):
 
 
 def answer(client, org, confirmation_id: int, value: str, headers: dict | None = None):
-    return send(client, org, url(org, f"confirmations/{confirmation_id}"), {"answer": value}, headers)
+    return send(
+        client, org, url(org, f"confirmations/{confirmation_id}"), {"answer": value}, headers
+    )
 
 
 def _session(make):
@@ -138,9 +140,7 @@ def confirmed_skill(
     item = person_skill(make, org, owner, name)
     confirmer = confirmer or make.member(org).user
     when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    confirmation(
-        make, org, item, confirmer, role, ConfirmationStatus.confirmed, requested_at=when
-    )
+    confirmation(make, org, item, confirmer, role, ConfirmationStatus.confirmed, requested_at=when)
     item.confirmed_at = when
     item.badge_uid = str(uuid.uuid4())
     session.commit()
