@@ -128,9 +128,9 @@ class EvidenceFiles:
 
     def publish(self, key: str) -> None:
         """The row is flushed: move the temporary file to its final name."""
-        temp = self.staged.pop(key)
         final = self.folder / key
-        os.replace(temp, final)
+        os.replace(self.staged[key], final)
+        del self.staged[key]
         self.published.append(final)
 
     def discard(self, key: str) -> None:

@@ -326,5 +326,6 @@ def _upload_not_read(error: Exception):
     return response
 
 
-for _error in (BadRequest, RequestEntityTooLarge, OSError):
+# A body that breaks off (or whose reading fails) is a ClientDisconnected, a BadRequest.
+for _error in (BadRequest, RequestEntityTooLarge):
     bp.register_error_handler(_error, _upload_not_read)

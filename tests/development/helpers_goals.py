@@ -159,8 +159,8 @@ def make_entry(
     return entry
 
 
-@pytest.fixture()
-def evidence_dir(app) -> Path:
+@pytest.fixture(name="evidence_dir")
+def evidence_dir_fixture(app) -> Path:
     """The evidence folder of the app, emptied first (other tests leave their files)."""
     folder = Path(app.config["INSTANCE_DIR"]) / "evidence"
     shutil.rmtree(folder, ignore_errors=True)
