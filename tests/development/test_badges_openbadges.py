@@ -288,7 +288,8 @@ def test_the_schema_refuses_what_the_spec_does_not_allow(document):
 
 
 def _owner_with_badges(make, org=None, email="ahmed@example.org"):
-    org = org or make.org(name="Van Dijk Metaal")
+    # Badge texts are in the organisation's language: English here, for the asserts.
+    org = org or make.org(name="Van Dijk Metaal", locale="en")
     me = make.member(org, name="Ahmed Yilmaz", email=email).user
     sanne = make.member(org, name="Sanne Bakker").user
     piet = make.member(org, roles=("employee", "ambassador"), name="Piet de Wit").user

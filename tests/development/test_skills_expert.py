@@ -39,7 +39,8 @@ def _request(dbs, item) -> SkillConfirmation:
 
 def _asked(app, client, make, mail_server, email="joke@opleider.example"):
     """Ahmed asks Joke (outside the organisation) to confirm; returns the link she got."""
-    org = make.org(name="Van Dijk Metaal")
+    # English, so the e-mail (in the organisation's language) reads as the asserts expect.
+    org = make.org(name="Van Dijk Metaal", locale="en")
     me = make.member(org, name="Ahmed Yilmaz").user
     item = person_skill(make, org, me, "TIG-lassen")
     login(client, me)
@@ -55,9 +56,16 @@ def _asked(app, client, make, mail_server, email="joke@opleider.example"):
     return org, me, item, messages[0], match.group(1).removeprefix("http://localhost")
 
 
+def _expert(app):
+    """The expert's browser: not signed in, showing pages in English."""
+    browser = app.test_client()
+    english(browser)
+    return browser
+
+
 def _answer(app, path: str, value: str):
-    """The expert's browser: not signed in, opens the link, taps a button."""
-    expert = app.test_client()
+    """The expert opens the link and taps a button."""
+    expert = _expert(app)
     token = csrf_token(expert, path)
     return expert.post(path, data={"csrf_token": token, "answer": value})
 
@@ -82,7 +90,7 @@ def test_the_expert_gets_an_email_with_a_single_use_link(app, client, make, dbs,
 
 def test_opening_the_link_changes_nothing(app, client, make, dbs, mail_server):
     _org, _me, item, _message, path = _asked(app, client, make, mail_server)
-    expert = app.test_client()
+    expert = _expert(app)
 
     for _ in range(3):  # a mail scanner, then the expert, then again
         page = expert.get(path)
@@ -111,7 +119,7 @@ def test_the_expert_confirms_once_and_the_link_says_it_was_used(
     assert skill_row.badge_uid is not None and skill_row.confirmed_at is not None
     note = dbs.scalars(select(Notification).where(Notification.user_id == me.id)).one()
     assert note.kind == "skill_confirmed" and note.payload["confirmer"] == "Joke Smit"
-    assert "This link was used: you confirmed this skill." in text_of(app.test_client().get(path))
+    assert "This link was used: you confirmed this skill." in text_of(_expert(app).get(path))
     again = _answer(app, path, "decline")
     assert again.status_code == 409
     assert "This link was used" in text_of(again)
@@ -128,7 +136,7 @@ def test_the_expert_can_decline(app, client, make, dbs, mail_server):
 
     assert response.status_code == 200
     assert _request(dbs, item).status == ConfirmationStatus.declined
-    assert "you cannot confirm this skill" in text_of(app.test_client().get(path))
+    assert "you cannot confirm this skill" in text_of(_expert(app).get(path))
 
 
 def test_an_unknown_or_changed_link_gets_a_friendly_page(app, client, make, dbs, mail_server):
@@ -143,7 +151,7 @@ def test_an_unknown_or_changed_link_gets_a_friendly_page(app, client, make, dbs,
         f"/skill-confirmation/{int(org_id) + 1000}.{secret}",
         "/skill-confirmation/." + "x" * 300,
     ]
-    expert = app.test_client()
+    expert = _expert(app)
     for broken_path in broken:
         page = expert.get(broken_path)
         assert page.status_code == 200, broken_path
@@ -163,7 +171,7 @@ def test_an_expired_link_cannot_be_used(app, client, make, dbs, mail_server):
     row.expires_at = utcnow() - timedelta(days=1)
     dbs.commit()
 
-    page = text_of(app.test_client().get(path))
+    page = text_of(_expert(app).get(path))
     response = _answer(app, path, "confirm")
 
     assert "older than 90 days and has expired" in page and "Yes, I confirm this" not in page
@@ -180,7 +188,7 @@ def test_a_question_taken_back_says_so(app, client, make, dbs, mail_server):
     )
     assert response.status_code == 302
 
-    page = text_of(app.test_client().get(path))
+    page = text_of(_expert(app).get(path))
     answered = _answer(app, path, "confirm")
 
     assert "Ahmed Yilmaz took this question back." in page
@@ -222,7 +230,7 @@ def test_bad_expert_details_are_refused_with_a_message(app, client, make, dbs):
 
 def test_the_link_is_rate_limited(app, client, make, mail_server):
     _org, _me, _item, _message, path = _asked(app, client, make, mail_server)
-    expert = app.test_client()
+    expert = _expert(app)
     statuses = [expert.get(f"/skill-confirmation/9.guess{n}").status_code for n in range(30)]
     assert set(statuses) == {200}
     assert expert.get(path).status_code == 429
