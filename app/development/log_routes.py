@@ -17,7 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
@@ -64,7 +64,10 @@ def hours_text(minutes: int) -> str:
 
 @bp.app_template_global("log_hours")
 def log_hours(minutes: int) -> str:
-    return hours_text(minutes)
+    """ "1 hour", "1.5 hours" (in Dutch "1 uur", "1,5 uur") for the log pages."""
+    return ngettext(
+        "%(hours)s hour", "%(hours)s hours", 1 if minutes == 60 else 2, hours=hours_text(minutes)
+    )
 
 
 def _evidence_message(problem: EvidenceProblem) -> str:

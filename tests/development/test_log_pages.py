@@ -196,7 +196,7 @@ def test_this_years_hours_are_summed_for_work_time_and_own_time(client, make, db
     make_entry(dbs, org, me.id, minutes=90, in_work_time=True, learned_on=date(2026, 1, 1))
     make_entry(dbs, org, me.id, minutes=30, in_work_time=True, learned_on=date(2026, 5, 1))
     make_entry(dbs, org, me.id, minutes=45, in_work_time=False, learned_on=date(2026, 3, 3))
-    make_entry(dbs, org, me.id, minutes=600, in_work_time=True, learned_on=date(2025, 12, 31))
+    make_entry(dbs, org, me.id, "Last year", minutes=60, learned_on=date(2025, 12, 31))
     make_entry(dbs, org, other.id, minutes=600, in_work_time=False, learned_on=date(2026, 2, 2))
     login(client, me)
     english(client)
@@ -204,6 +204,7 @@ def test_this_years_hours_are_summed_for_work_time_and_own_time(client, make, db
     totals = page[page.index("This year (2026)") :]
     assert "In work time</dt><dd>2 hours" in totals
     assert "In my own time</dt><dd>0.75 hours" in totals
+    assert "1 hour, in work time" in page  # last year's entry: listed, not counted
 
 
 def test_dutch_pages_show_hours_with_a_comma(client, make, dbs, frozen):
