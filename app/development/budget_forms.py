@@ -4,40 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import InputRequired
 
-from .budget import AmountError, parse_amount
+from ..money import amount_field
 
 ORG_FIELD = "amount_org"
 
 
 def team_field_name(team_id: int) -> str:
     return f"amount_team_{team_id}"
-
-
-class AmountValidator:
-    """An amount in euros as people type it ("750" or "750,50"), 0 to 1 000 000."""
-
-    def __call__(self, form, field) -> None:
-        try:
-            field.cents = parse_amount(field.data or "")
-        except AmountError as error:
-            field.cents = None
-            if error.reason == "range":
-                raise ValidationError(_l("Choose an amount from 0 to 1,000,000 euros.")) from error
-            raise ValidationError(
-                _l("Write the amount in euros, for example 750 or 750,50.")
-            ) from error
-
-
-def _amount_field(label) -> StringField:
-    return StringField(
-        label,
-        validators=[Optional(), AmountValidator()],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        render_kw={"inputmode": "decimal", "autocomplete": "off", "size": 12},
-    )
 
 
 class _BudgetSettingsBase(FlaskForm):
@@ -50,9 +26,9 @@ def budget_settings_form(teams: list[tuple[int, str]], **kwargs) -> FlaskForm:
     class BudgetSettingsForm(_BudgetSettingsBase):
         pass
 
-    setattr(BudgetSettingsForm, ORG_FIELD, _amount_field(_l("Amount per person for everyone")))
+    setattr(BudgetSettingsForm, ORG_FIELD, amount_field(_l("Amount per person for everyone")))
     for team_id, name in teams:
-        setattr(BudgetSettingsForm, team_field_name(team_id), _amount_field(name))
+        setattr(BudgetSettingsForm, team_field_name(team_id), amount_field(name))
     return BudgetSettingsForm(**kwargs)
 
 

@@ -10,18 +10,12 @@ from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..money import amount_for_input, format_money
 from ..orgs.models import Role, Team
 from ..permissions import require_member, require_roles
 from ..timeutil import org_today
 from . import bp
-from .budget import (
-    amount_for_input,
-    budget_entries,
-    budget_policies,
-    budget_summary,
-    format_money,
-    save_budget_policies,
-)
+from .budget import budget_entries, budget_policies, budget_summary, save_budget_policies
 from .budget_forms import ORG_FIELD, amounts_from, budget_settings_form, team_field_name
 
 

@@ -53,7 +53,9 @@ def development_summary(org_id: int, user_id: int, today: date) -> DevelopmentSu
             )
             .scalar_subquery(),
             count(PersonSkill, PersonSkill.user_id == user_id),
-            count(PersonSkill, PersonSkill.user_id == user_id, PersonSkill.confirmed_at.is_not(None)),
+            count(
+                PersonSkill, PersonSkill.user_id == user_id, PersonSkill.confirmed_at.is_not(None)
+            ),
             count(LearningCheck, LearningCheck.user_id == user_id),
             count(
                 SkillConfirmation,

@@ -6,8 +6,8 @@ from flask import g, render_template
 from flask_login import current_user
 
 from ..db_types import utcnow
-from ..timeutil import org_today
 from ..permissions import require_member
+from ..timeutil import org_today
 from . import bp
 from .hub import development_summary
 

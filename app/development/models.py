@@ -106,7 +106,9 @@ class LearningLogEntry(OrgScoped, db.Model):
     __tablename__ = "learning_log_entries"
     __table_args__ = (
         UniqueConstraint("user_id", "client_token"),
-        Index("ix_learning_log_entries_org_id_user_id_learned_on", "org_id", "user_id", "learned_on"),
+        Index(
+            "ix_learning_log_entries_org_id_user_id_learned_on", "org_id", "user_id", "learned_on"
+        ),
         Index("ix_learning_log_entries_org_id_learned_on", "org_id", "learned_on"),
     )
 

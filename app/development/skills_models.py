@@ -83,7 +83,9 @@ class SkillConfirmation(OrgScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("person_skill_id", "confirmer_id"),
         UniqueConstraint("person_skill_id", "expert_email"),
-        Index("ix_skill_confirmations_org_id_confirmer_id_status", "org_id", "confirmer_id", "status"),
+        Index(
+            "ix_skill_confirmations_org_id_confirmer_id_status", "org_id", "confirmer_id", "status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..money import amount_for_input
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Role
 from ..permissions import require_roles
@@ -20,7 +22,8 @@ from .queries import offer_signups, visible_offer_or_404
 
 
 def _values(form: OfferForm) -> dict:
-    values = {name: getattr(form, name).data for name in OFFER_FIELDS}
+    values = {name: getattr(form, name).data for name in OFFER_FIELDS if name != "cost_cents"}
+    values["cost_cents"] = getattr(form.cost, "cents", None) or None
     values["format"] = OfferFormat(values["format"])
     return values
 
@@ -46,6 +49,8 @@ def edit_offer(offer_id: int):
     item = scoped_get_or_404(Offer, offer_id)
     form = OfferForm(obj=item)
     del form.client_token
+    if not form.is_submitted():
+        form.cost.data = amount_for_input(item.cost_cents, decimal_comma=str(get_locale()) == "nl")
     if form.validate_on_submit():
         update_offer(item, current_user.id, _values(form), utcnow())
         db.session.commit()

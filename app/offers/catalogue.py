@@ -25,6 +25,7 @@ OFFER_FIELDS = (
     "duration_minutes",
     "in_work_time",
     "cost_covered",
+    "cost_cents",
     "has_exam",
     "on_site",
     "level",

@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from ..forms import options
+from ..money import amount_field
 from .display import FORMAT_LABELS, LANGUAGE_LABELS
 from .models import SignupStatus
 from .services import WISH_MAX_LENGTH
@@ -101,6 +102,7 @@ class OfferForm(FlaskForm):
     )
     in_work_time = BooleanField(_l("In work time"), default=True)
     cost_covered = BooleanField(_l("Free for the worker (the costs are paid)"), default=True)
+    cost = amount_field(_l("Price per person in euros (optional)"))
     has_exam = BooleanField(_l("There is an exam or test"))
     on_site = BooleanField(_l("At our own workplace"))
     level = _optional_text(_l("Level (optional)"), 60, _l("Use at most 60 characters."))

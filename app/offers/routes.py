@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db_types import utcnow
-from ..development.budget import BudgetExceeded, format_money, offer_budget_note
+from ..development.budget import BudgetExceeded, offer_budget_note
 from ..extensions import db, htmx
 from ..forms import options
+from ..money import format_money
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Role
 from ..permissions import can_admin, require_member, require_roles

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.development.budget import AmountError, parse_amount
 from app.development.models import BudgetPolicy
+from app.money import AmountError, parse_amount
 from tests.conftest import csrf_token, login
 
 from .helpers_budget import budget_url, english, frozen  # noqa: F401 (fixture)

@@ -224,3 +224,26 @@ def test_offer_form_with_nul_characters_is_refused_not_a_server_error(client, ma
     data = {**GOOD, "title": "Fork\x00lift", "client_token": "d" * 32}
     assert _post_new(client, org, data).status_code == 400
     assert dbs.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_admin_gives_an_offer_a_price_in_euros_and_sees_it_again_when_editing(client, make, dbs):
+    org = make.org()
+    login(client, make.admin(org).user)
+    english(client)
+    data = {**GOOD, "cost_covered": "", "cost": "29,50", "client_token": "p" * 32}
+    assert _post_new(client, org, data).status_code == 302
+    dbs.expire_all()
+    offer = dbs.scalars(select(Offer)).one()
+    assert (offer.cost_cents, offer.cost_covered) == (2950, False)
+    edit = client.get(f"/o/{org.slug}/offers/{offer.id}/edit").get_data(as_text=True)
+    assert 'value="29.50"' in edit  # English page: a decimal point
+
+
+def test_a_price_that_is_not_money_is_refused_and_nothing_is_saved(client, make, dbs):
+    org = make.org()
+    login(client, make.admin(org).user)
+    english(client)
+    response = _post_new(client, org, {**GOOD, "cost": "1.000,00", "client_token": "q" * 32})
+    assert response.status_code == 400
+    assert "for example 750 or 750,50" in response.get_data(as_text=True)
+    assert dbs.scalar(select(func.count(Offer.id))) == 0
