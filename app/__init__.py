@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from .ambassadors import bp as ambassadors_bp
     from .development import bp as development_bp
     from .development import routes as _development_routes  # noqa: F401
+    from .development.badge_routes import badges_bp, skill_link_bp
     from .feed import bp as feed_bp
     from .feed import routes as _feed_routes  # noqa: F401
     from .feedback import bp as feedback_bp
@@ -147,6 +148,8 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         offers_bp,
         development_bp,
+        badges_bp,
+        skill_link_bp,
         ambassadors_bp,
         nudges_bp,
         manager_kpis_bp,

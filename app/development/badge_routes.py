@@ -24,7 +24,6 @@ from ..extensions import db, limiter
 from ..orgs.models import Organisation
 from ..permissions import public_in_org
 from ..tenancy import org_context
-from . import bp
 from .badges import (
     JSON_LD,
     badge_class,
@@ -50,12 +49,6 @@ skill_link_bp = Blueprint("skill_link", __name__)
 
 # Per client address: plenty for a person, too few to try links at random.
 LINK_RATE_LIMIT = "30 per 10 minutes"
-
-
-@bp.record_once
-def _register_public_blueprints(state) -> None:
-    state.app.register_blueprint(badges_bp)
-    state.app.register_blueprint(skill_link_bp)
 
 
 # --- Open Badges --------------------------------------------------------------------------
