@@ -389,3 +389,23 @@ def test_my_goals_page_is_empty_at_first_and_offers_a_new_goal(client, make):
     assert url(org, "goals/new") in page
     partial = client.get(url(org, "goals"), headers=HX).get_data(as_text=True)
     assert "<html" not in partial and 'id="goal-list"' in partial
+
+
+def test_an_offer_page_links_to_a_new_goal_and_a_finished_one_to_the_log(client, make, dbs):
+    from app.offers.models import OfferSignup, SignupStatus
+
+    org = make.org()
+    me = make.member(org).user
+    offer = make.offer(org, title="Forklift basics")
+    login(client, me)
+    english(client)
+    page = client.get(f"/o/{org.slug}/offers/{offer.id}").get_data(as_text=True)
+    assert url(org, f"goals/new?offer_id={offer.id}") in page
+    assert url(org, "log?signup_id=") not in page
+    signup = OfferSignup(
+        org_id=org.id, offer_id=offer.id, user_id=me.id, status=SignupStatus.completed
+    )
+    dbs.add(signup)
+    dbs.commit()
+    page = client.get(f"/o/{org.slug}/offers/{offer.id}").get_data(as_text=True)
+    assert url(org, f"log?signup_id={signup.id}") in page
