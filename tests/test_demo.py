@@ -111,3 +111,25 @@ def test_piet_signs_in_with_username_and_pin(seeded, client):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/o/vandijk/")
     assert "Piet Willems" in client.get("/o/vandijk/").get_data(as_text=True)
+
+
+def test_demo_development_shows_a_badge_a_goal_and_a_budget(seeded, client):
+    post_form(client, "/login/password", {"login": "piet.w", "secret": "482913"})
+    passport = client.get("/o/vandijk/development/skills").get_data(as_text=True)
+    assert "Heftruck rijden" in passport and "Mark Jansen" in passport  # who confirmed it
+    budget = client.get("/o/vandijk/development/budget").get_data(as_text=True)
+    assert "750" in budget
+    goals = client.get("/o/vandijk/development/goals").get_data(as_text=True)
+    assert "Reachtruck leren rijden" in goals
+
+
+def test_demo_learning_checks_reach_the_minimum_group_size(seeded, dbs):
+    from app.development.models import LearningCheckFactor
+
+    vandijk = dbs.scalars(select(Organisation).where(Organisation.slug == "vandijk")).one()
+    busy = dbs.scalar(
+        select(func.count(func.distinct(LearningCheckFactor.user_id))).where(
+            LearningCheckFactor.org_id == vandijk.id, LearningCheckFactor.factor == "B-TIME"
+        )
+    )
+    assert busy >= vandijk.min_group_size
