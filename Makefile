@@ -47,7 +47,7 @@ extract-messages: venv
 		--no-location --sort-output --omit-header -o app/translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location --omit-header
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --omit-header --ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
