@@ -220,14 +220,19 @@ def kind_for_offer(offer: Offer) -> LearningKind:
     return LearningKind.non_formal
 
 
-def _my_completed_signup(org_id: int, user_id: int, *where) -> tuple[OfferSignup, Offer] | None:
+# A sign-up can be logged once the person is signed up (they may log it right after doing
+# it, before an admin marks it finished) or when it is finished; never a mere interest.
+LOGGABLE_STATUSES = (SignupStatus.signed_up, SignupStatus.completed)
+
+
+def _my_loggable_signup(org_id: int, user_id: int, *where) -> tuple[OfferSignup, Offer] | None:
     row = db.session.execute(
         select(OfferSignup, Offer)
         .join(Offer, Offer.id == OfferSignup.offer_id)
         .where(
             OfferSignup.org_id == org_id,
             OfferSignup.user_id == user_id,
-            OfferSignup.status == SignupStatus.completed,
+            OfferSignup.status.in_(LOGGABLE_STATUSES),
             *where,
         )
         .order_by(OfferSignup.id.desc())
@@ -246,14 +251,15 @@ def prefill_from_signup(
     signup_id: int | None = None,
     offer_id: int | None = None,
 ) -> Prefill | None:
-    """My completed sign-up (by its id, or by its offer): the offer's title, hours and kind.
+    """My sign-up, signed up or finished (by its id, or by its offer): the offer's title,
+    hours and kind; the date is today, or the day it was finished.
 
-    Anyone else's sign-up, or one that is not completed, gives None: no pre-fill.
+    Anyone else's sign-up, a mere interest or a cancelled one gives None: no pre-fill.
     """
     if signup_id is not None:
-        found = _my_completed_signup(org_id, user_id, OfferSignup.id == signup_id)
+        found = _my_loggable_signup(org_id, user_id, OfferSignup.id == signup_id)
     elif offer_id is not None:
-        found = _my_completed_signup(org_id, user_id, OfferSignup.offer_id == offer_id)
+        found = _my_loggable_signup(org_id, user_id, OfferSignup.offer_id == offer_id)
     else:
         return None
     if found is None:
@@ -290,10 +296,10 @@ def checked_links(
     org_id: int, user_id: int, signup_id: int | None, step_id: int | None
 ) -> tuple[int | None, int | None]:
     """The sign-up and step from the hidden fields, kept only when they are mine (and the
-    sign-up is completed); anything else is dropped without a word."""
+    sign-up signed up or finished); anything else is dropped without a word."""
     if (
         signup_id is not None
-        and _my_completed_signup(org_id, user_id, OfferSignup.id == signup_id) is None
+        and _my_loggable_signup(org_id, user_id, OfferSignup.id == signup_id) is None
     ):
         signup_id = None
     if step_id is not None and prefill_from_step(org_id, user_id, step_id) is None:

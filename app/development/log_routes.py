@@ -127,9 +127,10 @@ def _log_context(form: LogForm, **extra) -> dict:
 
 
 def _prefill_from_query() -> Prefill | None:
-    """``?signup_id=``, ``?offer_id=`` (my completed sign-up), ``?step_id=`` or ``?title=``.
+    """``?signup_id=``, ``?offer_id=`` (my sign-up, signed up or finished), ``?step_id=``
+    or ``?title=``.
 
-    Someone else's id (or one that is not completed) simply gives an empty form.
+    Someone else's id (or a mere interest, or a cancelled sign-up) gives an empty form.
     """
     signup_id, offer_id = query_int("signup_id"), query_int("offer_id")
     if signup_id is not None or offer_id is not None:

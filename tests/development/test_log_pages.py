@@ -3,6 +3,7 @@ year's hours, pre-fill from a finished offer or a done step, change and delete."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -272,7 +273,42 @@ def test_a_finished_offer_fills_in_the_form(client, make, dbs, frozen, offer_val
     assert dbs.scalar(select(LearningLogEntry.offer_signup_id)) == signup.id
 
 
-def test_someone_elses_or_an_unfinished_sign_up_fills_in_nothing(client, make, dbs, frozen):
+def test_a_sign_up_i_just_did_fills_in_the_form_with_today(client, make, dbs, frozen):
+    """Signed up and done it: log it right away, before an admin marks it finished."""
+    org = make.org()
+    me = make.member(org).user
+    offer = make.offer(
+        org, title="Scanner in 30 minutes", duration_minutes=30, format=OfferFormat.micro
+    )
+    signup = OfferSignup(
+        org_id=org.id, offer_id=offer.id, user_id=me.id, status=SignupStatus.signed_up
+    )
+    dbs.add(signup)
+    dbs.commit()
+    login(client, me)
+    english(client)
+
+    for query in (f"?signup_id={signup.id}", f"?offer_id={offer.id}"):
+        page = client.get(url(org, "log" + query)).get_data(as_text=True)
+        assert 'value="Scanner in 30 minutes"' in page
+        assert 'value="0.5"' in page
+        assert 'checked id="kind-1"' in page  # non-formal
+        assert f'name="offer_signup_id" type="hidden" value="{signup.id}"' in page
+        assert f'value="{NOW.date().isoformat()}"' in page  # today
+
+    response = _log(client, org, query=f"?signup_id={signup.id}", offer_signup_id=str(signup.id))
+    assert response.status_code == 302
+    assert dbs.scalar(select(LearningLogEntry.offer_signup_id)) == signup.id
+    dbs.expire_all()
+    assert (
+        dbs.get(OfferSignup, signup.id).status == SignupStatus.signed_up
+    )  # logging is not finishing
+
+
+@pytest.mark.parametrize("my_status", [SignupStatus.interested, SignupStatus.cancelled])
+def test_someone_elses_or_an_interested_or_cancelled_sign_up_fills_in_nothing(
+    client, make, dbs, frozen, my_status
+):
     org = make.org()
     me = make.member(org).user
     other = make.member(org).user
@@ -280,15 +316,17 @@ def test_someone_elses_or_an_unfinished_sign_up_fills_in_nothing(client, make, d
     theirs = OfferSignup(
         org_id=org.id, offer_id=offer.id, user_id=other.id, status=SignupStatus.completed
     )
-    mine_open = OfferSignup(
-        org_id=org.id, offer_id=offer.id, user_id=me.id, status=SignupStatus.signed_up
+    theirs_open = OfferSignup(
+        org_id=org.id, offer_id=offer.id, user_id=make.member(org).user.id, status="signed_up"
     )
-    dbs.add_all([theirs, mine_open])
+    mine = OfferSignup(org_id=org.id, offer_id=offer.id, user_id=me.id, status=my_status)
+    dbs.add_all([theirs, theirs_open, mine])
     dbs.commit()
     login(client, me)
     for query in (
         f"?signup_id={theirs.id}",
-        f"?signup_id={mine_open.id}",
+        f"?signup_id={theirs_open.id}",
+        f"?signup_id={mine.id}",
         f"?offer_id={offer.id}",
         "?signup_id=999999",
         "?signup_id=abc",
@@ -296,9 +334,11 @@ def test_someone_elses_or_an_unfinished_sign_up_fills_in_nothing(client, make, d
         response = client.get(url(org, "log" + query))
         assert response.status_code == 200
         assert "Secret course title" not in text_of(response)
-    # A hidden field changed by hand links nothing that is not mine and finished.
-    assert _log(client, org, offer_signup_id=str(theirs.id)).status_code == 302
-    assert dbs.scalar(select(LearningLogEntry.offer_signup_id)) is None
+    # A hidden field changed by hand links nothing that is not mine and signed up or finished.
+    for signup in (theirs, theirs_open, mine):
+        assert _log(client, org, offer_signup_id=str(signup.id)).status_code == 302
+    links = dbs.scalars(select(LearningLogEntry.offer_signup_id))
+    assert list(links) == [None, None, None]
 
 
 def test_a_done_goal_step_fills_in_the_form(client, make, dbs, frozen):
@@ -369,22 +409,55 @@ def test_changing_and_deleting_an_entry(client, make, dbs, frozen):
     assert client.get(url(org, f"log/{entry.id}")).status_code == 404
 
 
-def test_completed_sign_ups_on_my_offers_link_to_the_log(client, make, dbs):
+def test_signed_up_and_completed_sign_ups_on_my_offers_link_to_the_log(client, make, dbs):
     org = make.org()
     me = make.member(org).user
     done = make.offer(org, title="Finished one")
     busy = make.offer(org, title="Still busy")
+    maybe = make.offer(org, title="Only interested")
+    stopped = make.offer(org, title="Cancelled one")
     dbs.add_all(
         [
             OfferSignup(org_id=org.id, offer_id=done.id, user_id=me.id, status="completed"),
             OfferSignup(org_id=org.id, offer_id=busy.id, user_id=me.id, status="signed_up"),
+            OfferSignup(org_id=org.id, offer_id=maybe.id, user_id=me.id, status="interested"),
+            OfferSignup(org_id=org.id, offer_id=stopped.id, user_id=me.id, status="cancelled"),
         ]
     )
     dbs.commit()
     login(client, me)
-    page = client.get(f"/o/{org.slug}/offers/mine").get_data(as_text=True)
+    english(client)
+    page = text_of(client.get(f"/o/{org.slug}/offers/mine"))
     assert url(org, f"log?offer_id={done.id}") in page
-    assert url(org, f"log?offer_id={busy.id}") not in page
+    assert url(org, f"log?offer_id={busy.id}") in page
+    words = re.sub(r"<[^>]+>", "", page)
+    assert "I did it — log it: Still busy" in words
+    assert "Log it in my learning log: Finished one" in words
+    assert url(org, f"log?offer_id={maybe.id}") not in page
+    assert url(org, f"log?offer_id={stopped.id}") not in page
+
+
+def test_the_offer_page_offers_to_log_it_once_i_am_signed_up(client, make, dbs):
+    org = make.org()
+    me = make.member(org).user
+    offer = make.offer(org, title="Forklift basics")
+    login(client, me)
+    english(client)
+    page = f"/o/{org.slug}/offers/{offer.id}"
+    assert url(org, "log?signup_id=") not in client.get(page).get_data(as_text=True)
+    interested = send(client, org, f"{page}/signup", {"choice": "interested"}, headers=HX)
+    assert url(org, "log?signup_id=") not in interested.get_data(as_text=True)
+
+    # Signing up with htmx gives the sign-up box back, with the link in it.
+    box = text_of(send(client, org, f"{page}/signup", {"choice": "signed_up"}, headers=HX))
+    signup = dbs.scalars(select(OfferSignup)).one()
+    assert signup.status == SignupStatus.signed_up
+    assert 'id="signup-box"' in box and "<html" not in box
+    assert f'<a href="{url(org, f"log?signup_id={signup.id}")}">I did it — log it</a>' in box
+    assert url(org, f"log?signup_id={signup.id}") in client.get(page).get_data(as_text=True)
+
+    cancelled = send(client, org, f"{page}/signup", {"choice": "cancel"}, headers=HX)
+    assert url(org, "log?signup_id=") not in cancelled.get_data(as_text=True)
 
 
 def test_the_log_page_runs_the_same_queries_for_5_and_200_entries(
