@@ -182,9 +182,15 @@ def log():
             db.session.commit()
         message = _("Well done! It is in your learning log.")
         if _partial_request():
-            return render_template(
-                "development/log/_log.html", **_log_context(_new_form(), message=message)
+            response = make_response(
+                render_template(
+                    "development/log/_log.html", **_log_context(_new_form(), message=message)
+                )
             )
+            # Like the redirect without JavaScript: the address loses ``?signup_id=`` and the
+            # like, so reloading the page does not fill in the same thing again.
+            response.headers["HX-Replace-Url"] = url_for("development.log")
+            return response
         if created:
             flash(message, "success")
         return redirect(url_for("development.log"))

@@ -186,8 +186,10 @@ def test_htmx_gets_the_log_back_with_a_fresh_form(client, make, dbs, frozen):
     assert "Safety briefing" in body
     assert client_token(body) != client_token(first_page)  # the next entry is a new one
     assert 'name="title" required type="text" value=""' in body
+    assert response.headers["HX-Replace-Url"] == url(org, "log")  # no pre-fill on a reload
     refused = _log(client, org, headers=HX, title="")
     assert refused.status_code == 400 and "<html" not in refused.get_data(as_text=True)
+    assert "HX-Replace-Url" not in refused.headers
 
 
 def test_this_years_hours_are_summed_for_work_time_and_own_time(client, make, dbs, frozen):
