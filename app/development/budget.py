@@ -174,6 +174,18 @@ class Commitment:
     currency: str
 
 
+def lock_budget_holder(org_id: int, user_id: int) -> int | None:
+    """Lock the person's membership row (PostgreSQL) until the transaction ends; returns
+    their team. Every change to a budget-paid sign-up (sign up, cancel, back to interested)
+    takes it first, so such changes of one person run one after the other and each reads
+    what the one before committed."""
+    return db.session.execute(
+        select(Membership.team_id)
+        .where(Membership.org_id == org_id, Membership.user_id == user_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
 def check_signup(org_id: int, user_id: int, offer: Offer, now: datetime) -> Commitment | None:
     """Before "Sign me up" changes anything: what to commit, or BudgetExceeded.
 
@@ -184,11 +196,7 @@ def check_signup(org_id: int, user_id: int, offer: Offer, now: datetime) -> Comm
     """
     if not draws_from_budget(offer):
         return None
-    team_id = db.session.execute(
-        select(Membership.team_id)
-        .where(Membership.org_id == org_id, Membership.user_id == user_id)
-        .with_for_update()
-    ).scalar_one_or_none()
+    team_id = lock_budget_holder(org_id, user_id)
     current = db.session.scalar(
         select(OfferSignup.status).where(
             OfferSignup.org_id == org_id,
@@ -259,8 +267,21 @@ def spend_on_completion(signup: OfferSignup, offer: Offer, now: datetime) -> Non
 
     Finished without a commitment (only "interested", or the money was released), the cost
     is still spent from the budget of this year when one applies: it is a fact, not a wish,
-    so it is recorded even when it takes the budget below zero.
+    so it is recorded even when it takes the budget below zero. When the employer pays
+    the offer by now (free, or ``cost_covered``), money set aside goes back instead.
     """
+    if not draws_from_budget(offer):
+        db.session.execute(
+            update(BudgetEntry)
+            .where(
+                BudgetEntry.org_id == signup.org_id,
+                BudgetEntry.signup_id == signup.id,
+                BudgetEntry.status == BudgetStatus.committed,
+            )
+            .values(status=BudgetStatus.released, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return
     result = db.session.execute(
         update(BudgetEntry)
         .where(
@@ -271,7 +292,7 @@ def spend_on_completion(signup: OfferSignup, offer: Offer, now: datetime) -> Non
         .values(status=BudgetStatus.spent, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount or not draws_from_budget(offer):
+    if result.rowcount:
         return
     team_id = db.session.scalar(
         select(Membership.team_id).where(

@@ -11,7 +11,13 @@ from ..activity.models import ActivityKind
 from ..activity.services import record_activity
 from ..audit.services import record_audit
 from ..db_utils import insert_or_ignore
-from ..development.budget import check_signup, signup_changed, spend_on_completion
+from ..development.budget import (
+    check_signup,
+    draws_from_budget,
+    lock_budget_holder,
+    signup_changed,
+    spend_on_completion,
+)
 from ..extensions import db
 from ..notifications.services import notify
 from ..orgs.models import Membership, MembershipRole, Role
@@ -121,6 +127,10 @@ def set_signup(
     """
     changed = False
     commitment = None
+    if draws_from_budget(offer):
+        # Also for a cancel: a cancel and a sign-up at the same moment must not both act
+        # on what they read before the other committed (money released, yet signed up).
+        lock_budget_holder(org_id, user_id)
     if status == SignupStatus.signed_up:
         commitment = check_signup(org_id, user_id, offer, now)
     if status != SignupStatus.cancelled:

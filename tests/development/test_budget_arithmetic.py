@@ -176,6 +176,23 @@ def test_completion_spends_the_committed_money(client, make, dbs):
     assert "Spent" in page and "€250.00" in page and "€750.00" in page
 
 
+def test_completion_of_an_offer_the_employer_now_pays_gives_the_money_back(client, make, dbs):
+    """The admin made the offer free after the person signed up: nothing is spent."""
+    org = make.org()
+    admin = make.admin(org).user
+    set_budget(dbs, org, 100000)
+    item = paid_offer(make, org, 25000)
+    person = _signed_in(client, make, org)
+    choose(client, org, item.id, "signed_up")
+    signup_id = dbs.scalar(select(OfferSignup.id).where(OfferSignup.user_id == person.id))
+    item.cost_covered = True
+    dbs.commit()
+    login(client, admin)
+    url = f"/o/{org.slug}/offers/{item.id}/signups"
+    client.post(f"{url}/{signup_id}/complete", data={"csrf_token": csrf_token(client, url)})
+    assert [e[2:] for e in entries(dbs)] == [(25000, "released")]
+
+
 def test_completion_without_a_sign_up_still_spends_from_this_years_budget(client, make, dbs):
     """Only "interested" and then finished: the money was spent all the same."""
     org = make.org()

@@ -130,3 +130,67 @@ def test_two_browsers_signing_up_at_once_spend_at_most_the_budget(app, make, dbs
     signed_up = _signed_up(dbs)
     assert len(signed_up) == 1 and signed_up[0] in {first.id, second.id}
     assert [e[2:] for e in entries(dbs)] == [(60000, "committed")]
+
+
+def _run(app, org, person, offer_id: int, status: SignupStatus, hold=None, written=None):
+    """Run the sign-up service in its own session; optionally hold the transaction open."""
+    with app.app_context(), org_context((org.id,), person.id):
+        try:
+            item = db.session.get(Offer, offer_id)
+            set_signup(org.id, item, person.id, person.name, status, NOW)
+            if written is not None:
+                written.set()
+            if hold is not None:
+                assert hold.wait(WAIT)
+            db.session.commit()
+            return "ok"
+        except BudgetExceeded:
+            db.session.rollback()
+            return "refused"
+        finally:
+            db.session.remove()
+
+
+def test_a_cancel_and_a_sign_up_at_once_never_leave_a_sign_up_without_its_money(app, make, dbs):
+    """Found in review: the cancel released the money while a sign-up at the same moment,
+    having read "signed up" before the cancel committed, set the status back without
+    committing — and a second paid offer then fitted in a budget it did not fit in."""
+    org, person, first, second = _arrange(make, dbs)
+    assert _run(app, org, person, first.id, SignupStatus.signed_up) == "ok"
+    cancel_written, let_cancel_commit = threading.Event(), threading.Event()
+    results: dict[str, str] = {}
+    cancel = threading.Thread(
+        target=lambda: results.update(
+            cancel=_run(
+                app,
+                org,
+                person,
+                first.id,
+                SignupStatus.cancelled,
+                hold=let_cancel_commit,
+                written=cancel_written,
+            )
+        )
+    )
+    cancel.start()
+    assert cancel_written.wait(WAIT)
+    again = threading.Thread(
+        target=lambda: results.update(
+            again=_run(app, org, person, first.id, SignupStatus.signed_up)
+        )
+    )
+    again.start()
+    again.join(0.5)  # it waits for the cancel's lock
+    let_cancel_commit.set()
+    cancel.join(WAIT)
+    again.join(WAIT)
+    assert results == {"cancel": "ok", "again": "ok"}
+
+    results["second"] = _run(app, org, person, second.id, SignupStatus.signed_up)
+
+    signed_up = _signed_up(dbs)
+    committed = sum(
+        amount for _signup, _year, amount, state in entries(dbs) if state == "committed"
+    )
+    assert committed == 60000 * len(signed_up) <= 100000
+    assert results["second"] == "refused" and signed_up == [first.id]
