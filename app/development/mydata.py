@@ -20,8 +20,10 @@ from typing import IO, Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..audit.services import record_audit
 from ..extensions import db
+from ..orgs.models import Membership
 from ..tenancy import OrgScoped
 from .data_registry import REGISTRY, Entry, Person, user_columns
 from .evidence import evidence_path
@@ -30,16 +32,21 @@ from .models import LearningLogEntry
 YOU = "you"
 # Keys in a notification's payload that hold a person's name (the kinds' templates read
 # them). A key ending in "name" counts too, so a new kind is covered.
-NAME_KEYS = frozenset({"giver", "requester", "author", "actor", "person", "from"})
+NAME_KEYS = frozenset(
+    {"giver", "requester", "author", "actor", "person", "from", "confirmer", "manager"}
+)
 EXPORTED_ACTION = "data.exported"
 
 
 class Pseudonyms:
     """Stable pseudonyms for other people within one download."""
 
-    def __init__(self, person: Person) -> None:
+    def __init__(self, person: Person, members: dict[str, int] | None = None) -> None:
         self.person = person
         self._given: dict[tuple, str] = {}
+        # Names of the organisation's people: a name in a payload gets the same
+        # pseudonym as that person's id elsewhere in the download.
+        self.members = members or {}
 
     def _for(self, key: tuple) -> str:
         if key not in self._given:
@@ -65,7 +72,12 @@ class Pseudonyms:
     def name(self, value: str) -> str:
         if value == self.person.name:
             return YOU
+        if value in self.members:
+            return self.user(self.members[value])
         return self._for(("name", value))
+
+    def is_member_name(self, value: object) -> bool:
+        return isinstance(value, str) and value in self.members
 
 
 @dataclass
@@ -99,7 +111,10 @@ def _scrub_names(value: Any, pseudonyms: Pseudonyms) -> Any:
     if isinstance(value, dict):
         result = {}
         for key, item in value.items():
-            is_name = key in NAME_KEYS or str(key).endswith("name")
+            # By key, and any value that is exactly a colleague's name (a new kind's key).
+            is_name = (
+                key in NAME_KEYS or str(key).endswith("name") or pseudonyms.is_member_name(item)
+            )
             if is_name and isinstance(item, str) and item:
                 result[key] = pseudonyms.name(item)
             else:
@@ -143,7 +158,14 @@ def _evidence_arcname(entry: LearningLogEntry) -> str:
 
 def collect_export(person: Person, org_id: int) -> Export:
     """Every row about ``person`` in organisation ``org_id``: one SELECT per registry entry."""
-    pseudonyms = Pseudonyms(person)
+    members = dict(
+        db.session.execute(
+            select(User.name, User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id, User.id != person.id)
+        ).all()
+    )
+    pseudonyms = Pseudonyms(person, members)
     export = Export()
     for entry in REGISTRY:
         extras = entry.extra() if entry.extra else {}

@@ -125,6 +125,18 @@ def test_the_other_party_never_appears_by_name_or_id(app, client, make, dbs):
     me = make.member(org, name="Zwaantje Kuipers", email="zwaantje@example.test").user
     colleague = make.member(org, name="Bartholomeus Vink", email="bart@example.test").user
     seed_everything(app, dbs, make, org, me, colleague)
+    # Review finding: the "skill confirmed" message named the confirmer under a key the
+    # export did not know; a kind added later may use yet another key.
+    for kind, key in (("skill_confirmed", "confirmer"), ("some_future_kind", "helper")):
+        dbs.add(
+            Notification(
+                org_id=org.id,
+                user_id=me.id,
+                kind=kind,
+                payload={key: colleague.name, "skill": "Lassen"},
+            )
+        )
+    dbs.commit()
     login(client, me)
 
     data, _ = unzip(download(client, org))
@@ -144,6 +156,10 @@ def test_the_other_party_never_appears_by_name_or_id(app, client, make, dbs):
     assert (audit["actor_id"], audit["subject_user_id"]) == (pseudonym, "you")
     note = next(n for n in data["notifications.json"] if n["kind"] == "feedback_received")
     assert note["payload"]["giver"].startswith("person-")
+    confirmed = next(n for n in data["notifications.json"] if n["kind"] == "skill_confirmed")
+    future = next(n for n in data["notifications.json"] if n["kind"] == "some_future_kind")
+    assert confirmed["payload"]["confirmer"] == future["payload"]["helper"] == pseudonym
+    assert confirmed["payload"]["skill"] == "Lassen"
     expert = next(
         c
         for c in data["skill_confirmations.json"]
