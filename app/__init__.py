@@ -60,10 +60,10 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .orgs.context import register_org_context
     from .security import register_input_checks, register_security_headers
 
+    register_input_checks(app)  # first: nothing may query with a NUL from the URL
     register_org_context(app)
     register_error_handlers(app)
     register_security_headers(app)
-    register_input_checks(app)
     register_cli(app)
     _register_template_helpers(app)
     return app

@@ -109,7 +109,7 @@ def seed_development(org: Organisation, now: datetime) -> int:
                     client_token=f"demo-log-{index}",
                     created_at=now,
                 ),
-                ["user_id", "client_token"],
+                ["org_id", "user_id", "client_token"],
             )
             added += int(new_id is not None)
         added += _passport(org, piet, mark, now)

@@ -26,7 +26,7 @@ def register_input_checks(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_characters():
-        values = list(request.args.values())
+        values = [request.path, *request.args.values()]
         if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             values += list(request.form.values())
         if any("\x00" in value for value in values):

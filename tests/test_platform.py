@@ -259,3 +259,12 @@ def test_htmx_history_restore_gets_the_whole_page(client, make):
         url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     ).get_data(as_text=True)
     assert "<html" not in partial and "<html" in restore
+
+
+@pytest.mark.parametrize(
+    "path", ["/o/{slug}/badges/abc%00def", "/o/a%00b/badges/issuer", "/o/{slug}/development/%00"]
+)
+def test_a_nul_in_the_address_gets_a_400_even_on_public_pages(client, make, path):
+    """Review finding: public badge pages queried PostgreSQL with it (a 500)."""
+    org = make.org()
+    assert client.get(path.format(slug=org.slug)).status_code == 400

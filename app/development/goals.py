@@ -57,7 +57,7 @@ def create_goal(
             "created_at": now,
             "updated_at": now,
         },
-        ["user_id", "client_token"],
+        ["org_id", "user_id", "client_token"],
     )
     goal = db.session.scalars(
         select(Goal).where(Goal.id == goal_id, Goal.org_id == org_id, Goal.user_id == user_id)

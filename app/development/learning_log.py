@@ -79,7 +79,7 @@ def add_entry(
     if upload is not None:
         key, columns = _evidence_columns(files, upload)
         row.update(columns)
-    entry_id, created = insert_or_get(LearningLogEntry, row, ["user_id", "client_token"])
+    entry_id, created = insert_or_get(LearningLogEntry, row, ["org_id", "user_id", "client_token"])
     if key is not None:
         if created:
             files.publish(key)

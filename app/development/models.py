@@ -40,7 +40,7 @@ class Goal(OrgScoped, db.Model):
 
     __tablename__ = "goals"
     __table_args__ = (
-        UniqueConstraint("user_id", "client_token"),
+        UniqueConstraint("org_id", "user_id", "client_token"),
         Index("ix_goals_org_id_user_id_status", "org_id", "user_id", "status"),
     )
 
@@ -105,7 +105,7 @@ class LearningLogEntry(OrgScoped, db.Model):
 
     __tablename__ = "learning_log_entries"
     __table_args__ = (
-        UniqueConstraint("user_id", "client_token"),
+        UniqueConstraint("org_id", "user_id", "client_token"),
         Index(
             "ix_learning_log_entries_org_id_user_id_learned_on", "org_id", "user_id", "learned_on"
         ),

@@ -216,7 +216,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_goals_user_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['wish_id'], ['learning_wishes.id'], name=op.f('fk_goals_wish_id_learning_wishes'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_goals')),
-    sa.UniqueConstraint('user_id', 'client_token', name=op.f('uq_goals_user_id_client_token'))
+    sa.UniqueConstraint('org_id', 'user_id', 'client_token', name=op.f('uq_goals_org_id_user_id_client_token'))
     )
     with op.batch_alter_table('goals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goals_org_id'), ['org_id'], unique=False)
@@ -268,7 +268,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_learning_log_entries_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_log_entries')),
     sa.UniqueConstraint('evidence_key', name=op.f('uq_learning_log_entries_evidence_key')),
-    sa.UniqueConstraint('user_id', 'client_token', name=op.f('uq_learning_log_entries_user_id_client_token'))
+    sa.UniqueConstraint('org_id', 'user_id', 'client_token', name=op.f('uq_learning_log_entries_org_id_user_id_client_token'))
     )
     with op.batch_alter_table('learning_log_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learning_log_entries_org_id'), ['org_id'], unique=False)
