@@ -54,6 +54,18 @@ CHECKS = {
     "Kim van Dam": {**BUSY, "time": "work_time", "money": "employer"},
     "Roy Doekhie": {**BUSY, "contract": "temporary"},
     "Ayşe Arslan": {**BUSY, "how": "shown", "colleagues": "many"},
+    # The montage team has time and likes lessons: without them every count would be
+    # hidden (too few people answer differently).
+    **{
+        name: {"time": "yes", "how": "lesson", "exams": "fine", "colleagues": "some"}
+        for name in (
+            "Tim de Groot",
+            "Yusuf Çelik",
+            "Rodney Sapulette",
+            "Erik Jacobs",
+            "Niels Prins",
+        )
+    },
 }
 
 GOAL_STEPS = [

@@ -204,7 +204,8 @@ class CheckOverview:
 def check_overview(org_id: int, min_group_size: int) -> CheckOverview:
     """How many people took the check, and per factor how many distinct people have it.
 
-    Counts only, never who; every count below ``min_group_size`` is withheld (None). One
+    Counts only, never who; a count is withheld (None) when it, or the number of people
+    who took the check without that factor, is below ``min_group_size``. One
     query (per factor, grouped, plus the total), whatever the number of people.
     """
     people = func.count(func.distinct(LearningCheckFactor.user_id))
@@ -223,10 +224,19 @@ def check_overview(org_id: int, min_group_size: int) -> CheckOverview:
     def shown(n: int | None) -> int | None:
         return n if n is not None and n >= min_group_size else None
 
+    took = found.get("") or 0
+
+    def shown_factor(n: int | None) -> int | None:
+        # The people WITHOUT the factor are a group too: "6 took it, 6 have D-INT" would
+        # tell that each of them has it, "6 took it, 5 have B-TIME" nearly so.
+        if n is None or took - n < min_group_size:
+            return None
+        return shown(n)
+
     return CheckOverview(
-        took_check=shown(found.get("")),
+        took_check=shown(took),
         factors=[
-            FactorCount(factor, shown(found.get(str(factor))))
+            FactorCount(factor, shown_factor(found.get(str(factor))))
             for factor in factors_the_check_can_give()
         ],
     )

@@ -50,15 +50,28 @@ def _people_with(make, dbs, org, n, factors, prefix="Taker"):
 def test_counts_below_the_group_size_are_not_shown(client, make, dbs, with_factor, shown):
     org = make.org(min_group_size=5)
     _people_with(make, dbs, org, with_factor, {"B-TIME": 2, "D-INT": 1})
-    _people_with(make, dbs, org, 6 - with_factor, {"D-INT": 1}, prefix="Other")
+    _people_with(make, dbs, org, 10 - with_factor, {"D-INT": 1, "D-PEER": 1}, prefix="Other")
     _admin(client, make, org)
 
     html = client.get(check_url(org, "/overview")).get_data(as_text=True)
 
     assert cell(html, "B-TIME") == shown
-    assert cell(html, "D-INT") == "6"
-    assert total(html) == "6"
+    assert total(html) == "10"
     assert cell(html, "B-MONEY") == "too few to show"
+
+
+@pytest.mark.parametrize(("without", "shown"), [(4, "too few to show"), (5, "5")])
+def test_a_count_is_hidden_when_too_few_people_lack_the_factor(client, make, dbs, without, shown):
+    """Review finding: "6 took it, 6 have D-INT" told that each of the six has it."""
+    org = make.org(min_group_size=5)
+    _people_with(make, dbs, org, 5, {"D-PEER": 1, "D-INT": 1})
+    _people_with(make, dbs, org, without, {"D-INT": 1}, prefix="Other")
+    _admin(client, make, org)
+
+    html = client.get(check_url(org, "/overview")).get_data(as_text=True)
+
+    assert cell(html, "D-PEER") == shown  # 5 have it; ``without`` of the others lack it
+    assert cell(html, "D-INT") == "too few to show"  # everyone has it
 
 
 def test_the_total_is_withheld_below_the_group_size_too(client, make, dbs):
@@ -77,17 +90,19 @@ def test_counts_are_distinct_people_of_this_organisation_and_follow_a_retake(cli
     org = make.org(min_group_size=3)
     other = make.org(min_group_size=3)
     _people_with(make, dbs, other, 5, {"B-TIME": 2})
-    takers = [make.member(org).user for _ in range(3)]
-    for person in takers:
+    takers = [make.member(org).user for _ in range(6)]
+    for index, person in enumerate(takers):
         login(client, person)
-        take_check(client, org, {"time": "full", "exams": "bad"})
+        take_check(
+            client, org, {"time": "full", "exams": "bad"} if index < 3 else {"exams": "fine"}
+        )
     login(client, takers[0])
     take_check(client, org, {"exams": "bad"})  # a retake without the time answer
     _admin(client, make, org)
 
     html = client.get(check_url(org, "/overview")).get_data(as_text=True)
 
-    assert total(html) == "3"
+    assert total(html) == "6"
     assert cell(html, "B-FEAR") == "3"
     assert cell(html, "B-TIME") == "too few to show"  # 2 now, below 3
 
@@ -123,11 +138,12 @@ def test_overview_runs_the_same_queries_with_5_and_200_people(client, make, dbs,
     url = check_url(org, "/overview")
     with count_queries() as small:
         assert client.get(url).status_code == 200
-    _people_with(make, dbs, org, 195, {"B-TIME": 2, "B-FEAR": 1}, prefix="More")
+    _people_with(make, dbs, org, 190, {"B-TIME": 2, "B-FEAR": 1}, prefix="More")
+    _people_with(make, dbs, org, 5, {"D-SELF": 1}, prefix="Sure")
     with count_queries() as large:
         html = client.get(url).get_data(as_text=True)
-    assert cell(html, "B-TIME") == "200"
-    assert cell(html, "B-FEAR") == "195"
+    assert cell(html, "B-TIME") == "195"
+    assert cell(html, "B-FEAR") == "190"
     assert total(html) == "200"
     assert small.count == large.count, (small.statements, large.statements)
 
