@@ -62,6 +62,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SIGNIN = os.environ.get("LEERCULTUUR_RATELIMIT_SIGNIN", "10 per 10 minutes")
     RATELIMIT_SIGNIN_ACCOUNT = os.environ.get("LEERCULTUUR_RATELIMIT_ACCOUNT", "5 per 15 minutes")
+    # Asking colleagues or outside experts to confirm a skill (outside experts get e-mail).
+    RATELIMIT_SKILL_REQUESTS = os.environ.get("LEERCULTUUR_RATELIMIT_SKILL_REQUESTS", "20 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db_types import utcnow
-from ..extensions import db, htmx
+from ..extensions import db, htmx, limiter
 from ..forms import options
 from ..htmx import render
 from ..orgs.forms import ConfirmForm
@@ -52,6 +62,9 @@ def refusal_message(reason: str) -> str:
         ),
         "expert_missing": _("Write the expert's name and e-mail address."),
         "not_yourself": _("You cannot confirm your own skill. Ask someone else."),
+        "asked_recently": _(
+            "You asked this person less than a week ago. Wait a few days before you ask again."
+        ),
         "already_confirmed": _("This person already confirmed this skill."),
         "declined_before": _("This person did not confirm this skill before. Ask someone else."),
         "confirmed": _("You already answered: you confirmed this skill."),
@@ -177,6 +190,10 @@ def skill(person_skill_id: int):
 
 @bp.post("/skills/<int:person_skill_id>/ask")
 @require_member
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_SKILL_REQUESTS"],
+    key_func=lambda: f"skill-ask:{current_user.id}",
+)
 def ask_confirmation(person_skill_id: int):
     """Ask a colleague (told in the app) or an outside expert (by e-mail) to confirm."""
     person_skill = scoped_get_or_404(PersonSkill, person_skill_id, user_id=current_user.id)

@@ -256,6 +256,9 @@ def _reopen(confirmation: SkillConfirmation, role: ConfirmerRole, now: datetime)
     db.session.flush()
 
 
+EXPERT_MAIL_PAUSE = timedelta(days=7)
+
+
 def ask_expert(
     org: Organisation,
     owner: User,
@@ -296,11 +299,16 @@ def ask_expert(
     if new_id is None:
         if not _reopen_or_refuse(confirmation, now):
             return AskResult(confirmation, False)
+        # Taking a request back and asking again must not become a way to mail someone
+        # outside the organisation over and over: once a week at most.
+        if confirmation.requested_at > now - EXPERT_MAIL_PAUSE:
+            raise SkillRefused("asked_recently")
         confirmation.expert_name = expert_name
         confirmation.token_hash = hash_token(token)  # the old link stops working
         _reopen(confirmation, ConfirmerRole.expert, now)
     queue_mail(
-        key=f"skill-confirmation:{confirmation.id}:{int(now.timestamp())}",
+        # One e-mail per link: asking again (at most weekly) makes a new link.
+        key=f"skill-confirmation:{confirmation.id}:{confirmation.token_hash[:16]}",
         to=expert_email,
         template="development/emails/skill_confirmation_request",
         locale=org.locale or "nl",

@@ -234,3 +234,49 @@ def test_the_link_is_rate_limited(app, client, make, mail_server):
     statuses = [expert.get(f"/skill-confirmation/9.guess{n}").status_code for n in range(30)]
     assert set(statuses) == {200}
     assert expert.get(path).status_code == 429
+
+
+def _withdraw(client, org, row_id: int):
+    return client.post(
+        url(org, f"skills/requests/{row_id}/withdraw"),
+        data={"csrf_token": csrf_token(client, url(org, "skills"))},
+    )
+
+
+def test_taking_back_and_asking_again_mails_the_expert_at_most_once_a_week(
+    app, client, make, dbs, mail_server
+):
+    """Review finding: withdraw + ask again sent a new e-mail every time (a spam tool)."""
+    org, _me, item, _message, _path = _asked(app, client, make, mail_server)
+    _withdraw(client, org, _request(dbs, item).id)
+
+    again = ask_outside(client, org, item.id, "Joke Smit", "joke@opleider.example")
+
+    assert again.status_code == 400
+    assert "less than a week ago" in text_of(again)
+    assert _count(dbs, OutboxMessage) == 1
+    assert _request(dbs, item).status == ConfirmationStatus.withdrawn
+    # A week later the question may go out again, with a new link.
+    row = _request(dbs, item)
+    row.requested_at = utcnow() - timedelta(days=8)
+    dbs.commit()
+    later = ask_outside(client, org, item.id, "Joke Smit", "joke@opleider.example")
+    assert "We sent an e-mail with your question." in text_of(client.get(later.location))
+    assert _count(dbs, OutboxMessage) == 2
+
+
+def test_asking_for_confirmation_is_rate_limited_per_person(app, client, make, dbs):
+    app.config["RATELIMIT_SKILL_REQUESTS"] = "3 per hour"
+    try:
+        org = make.org(locale="en")
+        me = make.member(org).user
+        item = person_skill(make, org, me, "Lassen")
+        login(client, me)
+        codes = [
+            ask_outside(client, org, item.id, "Expert", f"expert{n}@example.org").status_code
+            for n in range(4)
+        ]
+    finally:
+        app.config["RATELIMIT_SKILL_REQUESTS"] = "20 per hour"
+    assert codes == [302, 302, 302, 429]
+    assert _count(dbs, OutboxMessage) == 3
