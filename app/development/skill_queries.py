@@ -171,12 +171,19 @@ def my_skill(
     return item
 
 
-def vocabulary(org_id: int) -> list[str]:
-    """The organisation's skill names, for the suggestions while typing."""
+def vocabulary(org_id: int, min_people: int) -> list[str]:
+    """Skill names to suggest while typing: those at least ``min_people`` people have.
+
+    A name one person typed can say something about them ("debt counselling"), so it is
+    suggested to others only once it is common in the organisation.
+    """
     return list(
         db.session.scalars(
             select(Skill.name)
-            .where(Skill.org_id == org_id)
+            .join(PersonSkill, PersonSkill.skill_id == Skill.id)
+            .where(Skill.org_id == org_id, PersonSkill.org_id == org_id)
+            .group_by(Skill.id, Skill.name)
+            .having(func.count(func.distinct(PersonSkill.user_id)) >= min_people)
             .order_by(func.lower(Skill.name))
             .limit(VOCABULARY_LIMIT)
         )

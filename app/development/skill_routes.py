@@ -99,7 +99,7 @@ def _passport_context(form: AddSkillForm | None = None, message=None) -> dict:
     passport = my_passport(g.org.id, current_user.id, utcnow())
     return {
         "passport": passport,
-        "vocabulary": vocabulary(g.org.id),
+        "vocabulary": vocabulary(g.org.id, g.org.min_group_size),
         "form": form or AddSkillForm(formdata=None),
         "message": message,
         "badge_links": _badge_links(passport),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from app.activity.models import ActivityEvent
@@ -81,21 +82,28 @@ def test_a_name_in_another_spelling_is_the_same_skill(client, make, dbs):
     assert "Reach truck rijden" in text_of(client.get(url(org, "skills")))
 
 
-def test_a_new_name_joins_the_organisations_list_of_suggestions(client, make, dbs, app):
-    org = make.org()
+@pytest.mark.parametrize(("holders", "suggested"), [(4, False), (5, True)])
+def test_a_name_is_suggested_to_colleagues_once_enough_people_have_it(
+    client, make, dbs, app, holders, suggested
+):
+    """A name one person typed can say something about them: suggested from k holders on."""
+    org = make.org(min_group_size=5)
     other_org = make.org()
-    skill(make, other_org, "Deeg kneden")
+    for _ in range(5):
+        person_skill(make, other_org, make.member(other_org).user, "Deeg kneden")
     first = make.member(org).user
     login(client, first)
     add(client, org, "Kantpers   instellen")
     skill_row = dbs.scalars(select(Skill).where(Skill.org_id == org.id)).one()
     assert (skill_row.name, skill_row.name_key) == ("Kantpers instellen", "kantpers instellen")
+    for _ in range(holders - 1):
+        person_skill(make, org, make.member(org).user, "Kantpers instellen")
 
     with app.test_client() as colleague_client:
         login(colleague_client, make.member(org).user)
         page = colleague_client.get(url(org, "skills")).get_data(as_text=True)
     assert '<datalist id="skill-vocabulary">' in page
-    assert '<option value="Kantpers instellen">' in page
+    assert ('<option value="Kantpers instellen">' in page) is suggested
     assert 'list="skill-vocabulary"' in page
     assert "Deeg kneden" not in page  # another organisation's words stay there
     assert "Kantpers instellen" not in page.split("<datalist")[0]  # not in their passport
@@ -161,9 +169,8 @@ def test_another_person_cannot_see_or_change_my_passport(client, make, dbs, app)
         with app.test_client() as other_client:
             login(other_client, other)
             page = text_of(other_client.get(url(org, "skills")))
-            # The name is in the organisation's list of suggestions (not whose it is),
-            # never in their passport.
-            assert "Geheime vaardigheid" not in page.split('id="passport-title"')[1]
+            # One person's skill is not even suggested to others.
+            assert "Geheime vaardigheid" not in page
             assert "Geheime vaardigheid" not in text_of(other_client.get(url(org, "skills/print")))
             assert other_client.get(url(org, f"skills/{item.id}")).status_code == 404
             for path in (f"skills/{item.id}/remove", f"skills/{item.id}/ask"):
