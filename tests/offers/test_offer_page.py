@@ -168,3 +168,13 @@ def test_below_the_group_size_it_says_a_few_colleagues_not_the_number(client, ma
     assert "2 colleagues" not in body and "finished this" in body
     _finished(make, dbs, org, item, 1)
     assert "3 colleagues finished this." in _colleagues_section(client, org, item)
+
+
+def test_nobody_finished_yet_reads_as_an_invitation_not_a_zero(client, make):
+    org = make.org()
+    item = make.offer(org, title="Forklift")
+    login(client, make.member(org).user)
+    english(client)
+    body = _colleagues_section(client, org, item)
+    assert "You can be the first!" in body
+    assert "0 colleagues" not in body and "0 applause" not in body
