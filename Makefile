@@ -29,8 +29,7 @@ system-deps:
 
 test: system-deps venv translations
 	$(BIN)/ruff check app tests
-	TEST_DATABASE=sqlite $(BIN)/pytest
-	TEST_DATABASE=postgresql $(BIN)/pytest
+	scripts/test-both.sh
 
 test-sqlite: venv translations
 	TEST_DATABASE=sqlite $(BIN)/pytest
@@ -47,7 +46,7 @@ extract-messages: venv
 		--no-location --sort-output --omit-header -o app/translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --omit-header --ignore-obsolete -w 100
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) instance test-artifacts

@@ -90,7 +90,11 @@ def _clean_state(request, owner_engine, table_names, mail_server):
     yield
     with owner_engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE of ~50 tables
+            # (new files for each) cost 0.1 s per test, four minutes per run.
+            conn.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{name}"' for name in table_names)  # noqa: S608
+            )
         else:
             for name in table_names:
                 conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (fixed table names)
