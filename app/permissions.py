@@ -67,3 +67,11 @@ def public_in_org(view: Callable) -> Callable:
     view.public_in_org = True
     view.required_roles = ()
     return view
+
+
+def allow_former_member(view: Callable) -> Callable:
+    """Route decorator (with ``require_member``): someone whose membership was switched off
+    may still use this page about themselves — download their data, take their badges
+    along, delete their account (P2). Nothing else of the organisation opens for them."""
+    view.former_member_allowed = True
+    return view

@@ -47,6 +47,9 @@ MEMBER = Access("member")  # any active member of the organisation in the URL
 # Anyone else, the admin too, gets the same 404 as for a missing object. Its maker takes
 # ``person`` (the User asking) and makes the object for them.
 OWNER = Access("owner")
+# An active member, or someone whose membership was switched off, on a page about
+# themselves (download my data, delete my account, take my badges along: P2).
+MEMBER_OR_FORMER = Access("member-or-former")
 
 
 def roles(*names: Role | str) -> Access:

@@ -24,6 +24,7 @@ from app.orgs.models import OrgKind, Role
 from .access import (
     ACCESS,
     MEMBER,
+    MEMBER_OR_FORMER,
     OBJECT_MAKERS,
     OWNER,
     PUBLIC,
@@ -91,9 +92,11 @@ def expected_outcome(access: Access, persona: Persona, org_route: bool) -> str:
         return SIGN_IN
     if not org_route:
         return ALLOWED
+    if persona.kind == "former" and access == MEMBER_OR_FORMER:
+        return ALLOWED
     if persona.kind in {"outsider", "former"}:
         return NOT_FOUND
-    if access in (SIGNED_IN, MEMBER, OWNER):
+    if access in (SIGNED_IN, MEMBER, OWNER, MEMBER_OR_FORMER):
         return ALLOWED
     return ALLOWED if access.roles & set(persona.roles) else FORBIDDEN
 
@@ -212,7 +215,7 @@ def test_access_rows_fit_their_routes(app):
         access = row.get(method) if isinstance(row, dict) else row
         if access is None:
             continue
-        if access.kind in {"member", "roles"} and not is_org_route(rule):
+        if access.kind in {"member", "roles", "member-or-former"} and not is_org_route(rule):
             problems.append(f"{rule.endpoint} is {access!r} but not under /o/<org_slug>/")
         if access.kind == "roles" and not access.roles:
             problems.append(f"{rule.endpoint} has roles() without a role")

@@ -320,5 +320,7 @@ def set_language():
 @login_required
 def account():
     return render_template(
-        "accounts/account.html", language_form=LanguageForm(locale=str(get_locale()))
+        "accounts/account.html",
+        language_form=LanguageForm(locale=str(get_locale())),
+        memberships=active_memberships(current_user.id, include_former=True),
     )

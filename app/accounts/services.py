@@ -65,16 +65,18 @@ def load_user_from_session(session_id: str) -> User | None:
     return user
 
 
-def active_memberships(user_id: int) -> list[Membership]:
-    """The person's active memberships in every organisation (for sign-in and the switcher).
+def active_memberships(user_id: int, include_former: bool = False) -> list[Membership]:
+    """The person's active memberships in every organisation (for sign-in and the switcher);
+    with ``include_former`` also those switched off (where their own data still is).
 
     Reading one's own memberships across organisations is the one cross-organisation read a
     person may do; on PostgreSQL the policy allows it through ``app.user_id``.
     """
+    which = () if include_former else (Membership.active.is_(True),)
     statement = (
         select(Membership)
         .join(Organisation, Organisation.id == Membership.org_id)
-        .where(Membership.user_id == user_id, Membership.active.is_(True))
+        .where(Membership.user_id == user_id, *which)
         .options(selectinload(Membership.organisation), selectinload(Membership.role_rows))
         .order_by(Organisation.name)
         .execution_options(skip_org_filter=True)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..db_types import utcnow
 from ..extensions import db
 from ..htmx import redirect_to, render
-from ..permissions import require_member
+from ..permissions import allow_former_member, require_member
 from ..tenancy import org_context
 from ..timeutil import org_today
 from . import bp
@@ -42,6 +42,7 @@ def _person() -> Person:
 
 @bp.route("/my-data", methods=["GET", "POST"])
 @require_member
+@allow_former_member
 def my_data():
     """What the download holds, and the download itself (a POST: a zip of JSON files)."""
     form = DownloadForm()
@@ -101,6 +102,7 @@ def _page(context: dict, status: int = 200):
 
 @bp.route("/my-data/delete", methods=["GET", "POST"])
 @require_member
+@allow_former_member
 def delete_account():
     """What deleting my account removes and keeps; the POST does it, in every organisation."""
     form = DeleteAccountForm()

@@ -25,7 +25,7 @@ from ..extensions import db, htmx, limiter
 from ..forms import options
 from ..htmx import render
 from ..orgs.forms import ConfirmForm
-from ..permissions import require_member
+from ..permissions import allow_former_member, require_member
 from ..tenancy import scoped_get_or_404
 from ..timeutil import org_today
 from . import bp
@@ -299,6 +299,7 @@ def skills_print():
 
 @bp.get("/skills/badges.json")
 @require_member
+@allow_former_member
 def badges_export():
     """All my confirmed skills as Open Badges 2.0 (a JSON file to keep or upload elsewhere)."""
     if not current_user.email:

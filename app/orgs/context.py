@@ -56,19 +56,17 @@ def register_org_context(app: Flask) -> None:
         set_org_context((org.id,), user_id)
         membership = db.session.scalars(
             select(Membership)
-            .where(
-                Membership.org_id == org.id,
-                Membership.user_id == user_id,
-                Membership.active.is_(True),
-            )
+            .where(Membership.org_id == org.id, Membership.user_id == user_id)
             .options(selectinload(Membership.role_rows))
         ).first()
-        if membership is None:
+        former_allowed = getattr(view, "former_member_allowed", False)
+        if membership is None or not (membership.active or former_allowed):
             abort(404)
         g.org = org
         g.membership = membership
         # Kept as plain values so a rollback later in the request cannot expire them.
-        g.roles = membership.roles
+        # Someone who left keeps no role: only pages about themselves open for them.
+        g.roles = membership.roles if membership.active else frozenset()
         session["last_org"] = org.slug
         return None
 

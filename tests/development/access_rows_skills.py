@@ -1,6 +1,6 @@
 """Access rows for the skills passport and Open Badges (merged into tests/access.py)."""
 
-from tests.access import MEMBER, OWNER, PUBLIC
+from tests.access import MEMBER, MEMBER_OR_FORMER, OWNER, PUBLIC
 
 
 def _first_admin_or_member(make, org) -> int:
@@ -72,7 +72,7 @@ ACCESS = {
     "development.remove_skill": OWNER,
     "development.withdraw_request": OWNER,
     "development.skills_print": MEMBER,
-    "development.badges_export": MEMBER,
+    "development.badges_export": MEMBER_OR_FORMER,
     "development.confirmations": MEMBER,
     "development.answer_confirmation": OWNER,
     # Open Badges hosted verification: public by design (PRODUCT E3), inside one organisation.
