@@ -243,6 +243,21 @@ def _set_entry(signup: OfferSignup, commitment: Commitment, status: BudgetStatus
         )
 
 
+def _settle_commitment(signup: OfferSignup, status: BudgetStatus, now: datetime) -> bool:
+    """Money set aside for the sign-up becomes ``status`` (spent or released); True if any."""
+    result = db.session.execute(
+        update(BudgetEntry)
+        .where(
+            BudgetEntry.org_id == signup.org_id,
+            BudgetEntry.signup_id == signup.id,
+            BudgetEntry.status == BudgetStatus.committed,
+        )
+        .values(status=status, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def signup_changed(signup: OfferSignup, commitment: Commitment | None, now: datetime) -> None:
     """After a sign-up changed: commit the money (signed up) or release it (cancelled, or
     back to only interested)."""
@@ -250,16 +265,7 @@ def signup_changed(signup: OfferSignup, commitment: Commitment | None, now: date
         if commitment is not None:
             _set_entry(signup, commitment, BudgetStatus.committed, now)
     elif signup.status in (SignupStatus.interested, SignupStatus.cancelled):
-        db.session.execute(
-            update(BudgetEntry)
-            .where(
-                BudgetEntry.org_id == signup.org_id,
-                BudgetEntry.signup_id == signup.id,
-                BudgetEntry.status == BudgetStatus.committed,
-            )
-            .values(status=BudgetStatus.released, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _settle_commitment(signup, BudgetStatus.released, now)
 
 
 def spend_on_completion(signup: OfferSignup, offer: Offer, now: datetime) -> None:
@@ -271,28 +277,9 @@ def spend_on_completion(signup: OfferSignup, offer: Offer, now: datetime) -> Non
     the offer by now (free, or ``cost_covered``), money set aside goes back instead.
     """
     if not draws_from_budget(offer):
-        db.session.execute(
-            update(BudgetEntry)
-            .where(
-                BudgetEntry.org_id == signup.org_id,
-                BudgetEntry.signup_id == signup.id,
-                BudgetEntry.status == BudgetStatus.committed,
-            )
-            .values(status=BudgetStatus.released, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _settle_commitment(signup, BudgetStatus.released, now)
         return
-    result = db.session.execute(
-        update(BudgetEntry)
-        .where(
-            BudgetEntry.org_id == signup.org_id,
-            BudgetEntry.signup_id == signup.id,
-            BudgetEntry.status == BudgetStatus.committed,
-        )
-        .values(status=BudgetStatus.spent, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
+    if _settle_commitment(signup, BudgetStatus.spent, now):
         return
     team_id = db.session.scalar(
         select(Membership.team_id).where(
