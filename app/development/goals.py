@@ -107,7 +107,22 @@ def _step(goal: Goal, text: str, due_date: date | None, position: int, now: date
 
 
 def add_step(goal: Goal, text: str, due_date: date | None, now: datetime) -> GoalStep:
-    """A small step at the end of the goal's list."""
+    """A small step at the end of the goal's list.
+
+    The same text as an open step of this goal gives that step back: a double submit (or
+    typing it twice) adds it once.
+    """
+    text = _one_line(text, STEP_MAX)
+    same = db.session.scalars(
+        select(GoalStep).where(
+            GoalStep.org_id == goal.org_id,
+            GoalStep.goal_id == goal.id,
+            GoalStep.done_at.is_(None),
+            func.lower(GoalStep.text) == text.lower(),
+        )
+    ).first()
+    if same is not None:
+        return same
     last = db.session.scalar(
         select(func.max(GoalStep.position)).where(
             GoalStep.org_id == goal.org_id, GoalStep.goal_id == goal.id

@@ -20,7 +20,7 @@ from ..activity.models import ActivityKind
 from ..activity.services import record_activity
 from ..db_utils import insert_or_get, insert_or_ignore
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import mark_read_by_key, notify
 from ..orgs.models import Membership, MembershipRole, Organisation, Role
 from ..outbox.services import queue_mail
 from .skills_models import (
@@ -379,6 +379,11 @@ def answer_request(
         db.session.refresh(confirmation)
         raise SkillRefused(str(confirmation.status))
     db.session.refresh(confirmation)
+    if confirmation.confirmer_id is not None:
+        # The question is answered: its message stops counting as unread.
+        mark_read_by_key(
+            org_id, confirmation.confirmer_id, f"skill-request:{confirmation.id}:", now
+        )
     if not confirm:
         return new_status
     first = db.session.execute(

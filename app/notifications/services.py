@@ -52,3 +52,20 @@ def mark_read(org_id: int, user_id: int, now: datetime, notification_id: int | N
         statement.values(read_at=now).execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def mark_read_by_key(org_id: int, user_id: int, key_prefix: str, now: datetime) -> int:
+    """Mark the person's unread notifications whose dedupe key starts with ``key_prefix``
+    read: what they were about is done (e.g. a request answered on another page)."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.org_id == org_id,
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+            Notification.dedupe_key.startswith(key_prefix, autoescape=True),
+        )
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

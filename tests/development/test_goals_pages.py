@@ -184,6 +184,9 @@ def test_adding_and_removing_steps(client, make, dbs):
     assert too_long.status_code == 400 and "Use at most 200 characters." in text_of(too_long)
     positions = dbs.scalars(select(GoalStep.position).order_by(GoalStep.position)).all()
     assert positions == [0, 1, 2]
+    # A double submit (or the same step typed again) adds it once.
+    again = send(client, org, path, {"text": "third "}, headers=HX)
+    assert again.status_code == 200 and _count(dbs, GoalStep) == 3
 
     third = dbs.scalar(select(GoalStep.id).where(GoalStep.text == "Third"))
     removed = send(client, org, url(org, f"goals/steps/{third}/delete"), headers=HX)

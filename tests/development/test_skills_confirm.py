@@ -75,6 +75,13 @@ def test_asking_a_colleague_tells_them_in_the_app(app, client, make, dbs):
         assert url(org, "confirmations") in messages
         to_me = text_of(sanne_client.get(url(org, "confirmations")))
         assert "Ahmed Yilmaz asks: can I do this?" in to_me and "Heftruck rijden" in to_me
+        # Answering it on that page: the question no longer counts as an unread message.
+        answer(sanne_client, org, row.id, "confirm")
+    dbs.expire_all()
+    note = dbs.scalars(
+        select(Notification).where(Notification.kind == "skill_confirmation_requested")
+    ).one()
+    assert note.read_at is not None
 
 
 def test_asking_the_same_person_twice_is_one_request(client, make, dbs):
