@@ -31,6 +31,7 @@ from .badges import (
     hosted_assertion,
     issuer_profile,
     skill_has_badges,
+    skill_id_from_ref,
 )
 from .skill_forms import AnswerForm
 from .skill_queries import expert_request_view
@@ -73,20 +74,25 @@ def issuer():
     return _badge_json(issuer_profile(g.org))
 
 
-@badges_bp.get("/skills/<int:badge_class_id>", endpoint="badge_class")
+def _skill_with_badges(ref: str):
+    skill_id = skill_id_from_ref(g.org.id, ref)
+    return None if skill_id is None else skill_has_badges(g.org.id, skill_id)
+
+
+@badges_bp.get("/skills/<badge_class_ref>", endpoint="badge_class")
 @public_in_org
-def badge_class_route(badge_class_id: int):
+def badge_class_route(badge_class_ref: str):
     """The BadgeClass of a skill, public once someone in the organisation holds its badge."""
-    skill = skill_has_badges(g.org.id, badge_class_id)
+    skill = _skill_with_badges(badge_class_ref)
     if skill is None:
         return _badge_json(NOT_FOUND, 404)
     return _badge_json(badge_class(g.org, skill))
 
 
-@badges_bp.get("/skills/<int:badge_class_id>/image.svg")
+@badges_bp.get("/skills/<badge_class_ref>/image.svg")
 @public_in_org
-def badge_image(badge_class_id: int):
-    if skill_has_badges(g.org.id, badge_class_id) is None:
+def badge_image(badge_class_ref: str):
+    if _skill_with_badges(badge_class_ref) is None:
         return _badge_json(NOT_FOUND, 404)
     return Response(badge_svg(g.org.colour), mimetype="image/svg+xml")
 

@@ -54,8 +54,28 @@ def issuer_url(org: Organisation) -> str:
     return absolute(url_for("badges.issuer", org_slug=org.slug))
 
 
+def badge_class_ref(org_id: int, skill_id: int, secret: str | None = None) -> str:
+    """The public name of a skill's BadgeClass: its id and a short signature, so nobody can
+    list an organisation's badge classes by counting ids."""
+    key = str(secret or current_app.config["SECRET_KEY"]).encode()
+    signature = hmac.new(key, f"badge-class:{org_id}:{skill_id}".encode(), hashlib.sha256)
+    return f"{skill_id}-{signature.hexdigest()[:16]}"
+
+
+def skill_id_from_ref(org_id: int, ref: str) -> int | None:
+    """The skill id of a BadgeClass name made by ``badge_class_ref``, or None."""
+    number, _, _signature = ref.partition("-")
+    if not number.isdigit() or len(number) > 10 or int(number) > 2**31 - 1:
+        return None
+    skill_id = int(number)
+    if not hmac.compare_digest(ref, badge_class_ref(org_id, skill_id)):
+        return None
+    return skill_id
+
+
 def badge_class_url(org: Organisation, skill_id: int) -> str:
-    return absolute(url_for("badges.badge_class", org_slug=org.slug, badge_class_id=skill_id))
+    ref = badge_class_ref(org.id, skill_id)
+    return absolute(url_for("badges.badge_class", org_slug=org.slug, badge_class_ref=ref))
 
 
 def assertion_url(org: Organisation, badge_uid: str) -> str:
@@ -96,7 +116,11 @@ def badge_class(org: Organisation, skill: Skill) -> dict[str, Any]:
         "name": skill.name,
         "description": description,
         "image": absolute(
-            url_for("badges.badge_image", org_slug=org.slug, badge_class_id=skill.id)
+            url_for(
+                "badges.badge_image",
+                org_slug=org.slug,
+                badge_class_ref=badge_class_ref(org.id, skill.id),
+            )
         ),
         "criteria": {"narrative": criteria},
         "issuer": issuer_url(org),

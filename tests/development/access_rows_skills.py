@@ -85,10 +85,19 @@ ACCESS = {
     "skill_link.expert_answer": PUBLIC,
 }
 
+
+def _badge_class_ref(make, org) -> str:
+    """The signed public name of a confirmed skill's BadgeClass (as the app signs it)."""
+    from app.config import TestConfig
+    from app.development.badges import badge_class_ref
+
+    return badge_class_ref(org.id, _confirmed(make, org).skill_id, TestConfig.SECRET_KEY)
+
+
 OBJECT_MAKERS: dict = {
     "person_skill_id": _person_skill,
     "my_request_id": _my_request,
     "confirmation_id": _request_to_me,
-    "badge_class_id": lambda make, org: _confirmed(make, org).skill_id,
+    "badge_class_ref": lambda make, org: _badge_class_ref(make, org),
     "badge_uid": lambda make, org: _confirmed(make, org).badge_uid,
 }

@@ -410,6 +410,13 @@ def test_evidence_names_roles_and_never_people(app, client, make):
             assert name not in text, name
 
 
+def _ref(org, skill_id: int) -> str:
+    from app.config import TestConfig
+    from app.development.badges import badge_class_ref
+
+    return badge_class_ref(org.id, skill_id, TestConfig.SECRET_KEY)
+
+
 def test_another_organisations_address_or_an_unknown_uid_is_not_found(app, make):
     org, _me, skills = _owner_with_badges(make)
     other = make.org()
@@ -418,8 +425,12 @@ def test_another_organisations_address_or_an_unknown_uid_is_not_found(app, make)
         f"/o/{other.slug}/badges/{skills[0].badge_uid}",
         f"/o/{org.slug}/badges/00000000-0000-4000-8000-000000000000",
         f"/o/{org.slug}/badges/not-a-uid",
-        f"/o/{other.slug}/badges/skills/{skills[0].skill_id}",
-        f"/o/{other.slug}/badges/skills/{skills[0].skill_id}/image.svg",
+        f"/o/{other.slug}/badges/skills/{_ref(org, skills[0].skill_id)}",
+        f"/o/{other.slug}/badges/skills/{_ref(org, skills[0].skill_id)}/image.svg",
+        # Counting ids does not find badge classes: the signature must match.
+        f"/o/{org.slug}/badges/skills/{skills[0].skill_id}",
+        f"/o/{org.slug}/badges/skills/{skills[0].skill_id}-0000000000000000",
+        f"/o/{org.slug}/badges/skills/99999999999999999999-abc",
     ]
     for path in cases:
         response = anonymous.get(path)
@@ -432,7 +443,7 @@ def test_a_skill_nobody_holds_a_badge_for_has_no_public_badge_class(app, make):
     org = make.org()
     item = person_skill(make, org, make.member(org).user, "Nog niet bevestigd")
 
-    response = app.test_client().get(f"/o/{org.slug}/badges/skills/{item.skill_id}")
+    response = app.test_client().get(f"/o/{org.slug}/badges/skills/{_ref(org, item.skill_id)}")
 
     assert response.status_code == 404
 
