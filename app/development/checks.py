@@ -192,7 +192,7 @@ QUESTIONS: tuple[Question, ...] = (
             _a("permanent", _l("A permanent contract")),
             _a(
                 "temporary",
-                _l("A temporary contract, or through an agency"),
+                _l("Temporary, on call, or through an agency"),
                 (F.temporary_contract, 2),
             ),
         ),

@@ -288,7 +288,10 @@ def goal_sharing(goal_id: int):
             item, form.shared_with_manager.data, form.shared_with_ambassadors.data, utcnow()
         )
         db.session.commit()
-        message = _("Saved. Only what you ticked can see this goal.")
+        if form.shared_with_manager.data or form.shared_with_ambassadors.data:
+            message = _("Saved. Only the people you ticked can see this goal.")
+        else:
+            message = _("Saved. Only you see this goal.")
         if not _partial_request():
             flash(message, "success")
             return redirect(url_for("development.goal", goal_id=item.id, _anchor="sharing"))

@@ -77,7 +77,7 @@ class LogForm(FlaskForm):
         render_kw={"inputmode": "decimal", "autocomplete": "off", "size": 6},
     )
     time = RadioField(
-        _l("When did you learn?"),
+        _l("In work time or in your own time?"),
         choices=options(TIME_CHOICES),
         default="work",
         validators=[InputRequired(_l("Choose work time or your own time."))],

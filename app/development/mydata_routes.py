@@ -112,7 +112,9 @@ def delete_account():
     if not form.validate_on_submit() or context["sole_admin_of"]:
         return _page(context, 400)
     locale = str(get_locale())
-    done = _("Your account is deleted. Everything about you is gone.")
+    done = _(
+        "Your account is deleted. We keep only what the previous page listed, without your name."
+    )
     org_ids = context["org_ids"]
     with org_context(org_ids, current_user.id):
         try:

@@ -194,7 +194,8 @@ def test_the_done_message_is_in_my_language_and_i_am_signed_out(client, make, db
     start = client.get(response.location)
 
     page = start.get_data(as_text=True)
-    assert "Your account is deleted. Everything about you is gone." in page
+    done = "Your account is deleted. We keep only what the previous page listed, without your name."
+    assert done in page
     assert '<html lang="en">' in page
     with client.session_transaction() as session:
         assert "_user_id" not in session

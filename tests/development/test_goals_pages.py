@@ -261,10 +261,12 @@ def test_sharing_a_goal_explains_who_sees_what(client, make, dbs):
     path = url(org, f"goals/{goal.id}/sharing")
     partial = send(client, org, path, {"shared_with_manager": "y"}, headers=HX)
     assert partial.status_code == 200 and "<html" not in partial.get_data(as_text=True)
-    assert "Saved. Only what you ticked can see this goal." in text_of(partial)
+    assert "Saved. Only the people you ticked can see this goal." in text_of(partial)
     dbs.expire_all()
     shared = dbs.get(Goal, goal.id)
     assert shared.shared_with_manager and not shared.shared_with_ambassadors
+    nobody = send(client, org, path, {}, headers=HX)
+    assert "Saved. Only you see this goal." in text_of(nobody)
 
     no_js = send(client, org, path, {"shared_with_ambassadors": "y"})
     assert no_js.status_code == 302 and no_js.location.endswith("#sharing")

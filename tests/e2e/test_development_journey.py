@@ -114,7 +114,7 @@ def test_worker_checks_signs_up_logs_it_and_a_colleague_confirms_a_skill(
     expect(page).to_have_url(re.compile(re.escape(development) + r"log\?signup_id=\d+$"))
     expect(page.get_by_role("textbox", name="What did you learn?")).to_have_value(short.title)
     expect(page.get_by_label("How many hours?")).to_have_value("0.5")
-    when = page.get_by_role("group", name="When did you learn?")
+    when = page.get_by_role("group", name="In work time or in your own time?")
     expect(when.get_by_label("In work time", exact=True)).to_be_checked()
     how = page.get_by_role("group", name="How did you learn it?")
     expect(how.locator("input[value=non_formal]")).to_be_checked()
