@@ -2,6 +2,14 @@
 
 from .accounts.models import SignInToken, User  # noqa: F401
 from .activity.models import ActivityEvent  # noqa: F401
+from .ambassadors.models import (  # noqa: F401
+    AmbassadorConversation,
+    AmbassadorProfile,
+    ConversationNote,
+    FacilityTimeEntry,
+    FollowUp,
+    NextStep,
+)
 from .audit.models import AuditEvent  # noqa: F401
 from .development.models import (  # noqa: F401
     BudgetEntry,
@@ -31,3 +39,4 @@ from .orgs.models import (  # noqa: F401
     Team,
 )
 from .outbox.models import OutboxMessage  # noqa: F401
+from .unions.models import AgreementRep, LearningAgreement  # noqa: F401

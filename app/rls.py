@@ -38,3 +38,37 @@ def disable_org_rls(table: str) -> None:
     op.execute(f"DROP POLICY IF EXISTS org_isolation ON {table}")
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+def owner_match(table: str) -> str:
+    """True only inside a function that runs as the table's owner (SECURITY DEFINER):
+    the report functions below count rows the app role may not read one by one. The app
+    role is never a member of the owner role (tests/test_rls.py checks)."""
+    return (
+        "pg_has_role(current_user, "
+        f"(SELECT relowner FROM pg_class WHERE oid = '{table}'::regclass), 'MEMBER')"
+    )
+
+
+PAIR_MATCH = (
+    "(employee_id = nullif(current_setting('app.user_id', true), '')::int"
+    " OR ambassador_id = nullif(current_setting('app.user_id', true), '')::int)"
+)
+AUTHOR_MATCH = "author_id = nullif(current_setting('app.user_id', true), '')::int"
+
+
+def enable_person_rls(table: str, person_match: str) -> None:
+    """Row-level security for rows of one or two people (PRODUCT §4.1): reading needs the
+    organisation *and* the person in ``app.user_id``; writing needs the organisation (the
+    data layer checks the person). A SECURITY DEFINER report function run as the owner may
+    read within the organisations of ``app.org_ids``."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"DROP POLICY IF EXISTS org_isolation ON {table}")
+    op.execute(
+        f"CREATE POLICY org_isolation ON {table} "
+        f"USING ({ORG_MATCH} AND ({person_match} OR {owner_match(table)})) "
+        f"WITH CHECK ({ORG_MATCH})"
+    )

@@ -3,6 +3,7 @@
 1. Every ORM select, bulk UPDATE and bulk DELETE gets ``org_id IN (allowed)`` for models
    with the ``OrgScoped`` mixin while an organisation context is set (``do_orm_execute`` +
    ``with_loader_criteria``); a flush refuses new or changed rows of other organisations.
+   Models with ``SharedByTwo`` or ``AuthorOnly`` also get "this person's rows only".
 2. On PostgreSQL, row-level security checks ``org_id`` against the transaction-local
    setting ``app.org_ids``, set with ``set_config(..., true)`` at the start of every
    transaction. Outside a context the setting is empty and the policies return no rows.
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import abort, g
-from sqlalchemy import ForeignKey, event, select, text
+from sqlalchemy import ForeignKey, event, or_, select, text
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -41,6 +42,34 @@ class OrgScoped:
         return mapped_column(
             ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
         )
+
+
+class SharedByTwo:
+    """Mixin for rows only two people may read: ``employee_id`` and ``ambassador_id``
+    (ambassador conversations, their next steps and follow-ups, PRODUCT §4.1).
+
+    While a person is set on the session, the ORM net adds "employee or ambassador is
+    this person" to every select, bulk update and bulk delete; with an organisation
+    context but no person, no rows. On PostgreSQL row-level security checks the same.
+    ``ambassador_id`` becomes NULL when the ambassador's account is deleted: the record
+    stays with the employee.
+    """
+
+    @declared_attr
+    def employee_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+    @declared_attr
+    def ambassador_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class AuthorOnly:
+    """Mixin for rows only their author reads (``author_id``): private notes."""
+
+    @declared_attr
+    def author_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
 
 
 def current_org_ids(session: Session | None = None) -> tuple[int, ...] | None:
@@ -115,19 +144,39 @@ def install_session_hooks() -> None:
     def _add_org_criteria(state: ORMExecuteState) -> None:
         # Bulk UPDATE and DELETE too: on SQLite this net is the only one.
         is_read_or_bulk_write = state.is_select or state.is_update or state.is_delete
-        if not is_read_or_bulk_write or state.execution_options.get("skip_org_filter"):
-            return
         ids = state.session.info.get(ORG_IDS_KEY)
-        if ids is None:
+        if not is_read_or_bulk_write or ids is None:
             return
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                OrgScoped,
-                lambda cls: cls.org_id.in_(ids),
-                include_aliases=True,
-                track_closure_variables=True,
+        options = []
+        if not state.execution_options.get("skip_org_filter"):
+            options.append(
+                with_loader_criteria(
+                    OrgScoped,
+                    lambda cls: cls.org_id.in_(ids),
+                    include_aliases=True,
+                    track_closure_variables=True,
+                )
             )
-        )
+        # Only the ambassadors' report queries skip this (they count, never list).
+        if not state.execution_options.get("skip_person_filter"):
+            # No person (a job, the CLI) reads no private rows: -1 matches nobody.
+            person = state.session.info.get(USER_ID_KEY) or -1
+            options += [
+                with_loader_criteria(
+                    SharedByTwo,
+                    lambda cls: or_(cls.employee_id == person, cls.ambassador_id == person),
+                    include_aliases=True,
+                    track_closure_variables=True,
+                ),
+                with_loader_criteria(
+                    AuthorOnly,
+                    lambda cls: cls.author_id == person,
+                    include_aliases=True,
+                    track_closure_variables=True,
+                ),
+            ]
+        if options:
+            state.statement = state.statement.options(*options)
 
     @event.listens_for(Session, "after_begin")
     def _set_pg_org(session: Session, transaction, connection) -> None:

@@ -12,14 +12,16 @@ def record_audit(
     action: str,
     obj: object | None = None,
     subject_user_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
 ) -> AuditEvent:
     """Add an audit event for an admin action or a sensitive read; never stores content."""
     event = AuditEvent(
         org_id=org_id,
         actor_id=actor_id,
         action=action,
-        object_type=type(obj).__name__ if obj is not None else None,
-        object_id=getattr(obj, "id", None),
+        object_type=type(obj).__name__ if obj is not None else object_type,
+        object_id=getattr(obj, "id", None) if obj is not None else object_id,
         subject_user_id=subject_user_id,
     )
     db.session.add(event)

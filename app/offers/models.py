@@ -53,6 +53,10 @@ class Offer(OrgScoped, db.Model):
     provider: Mapped[str | None] = mapped_column(String(160))
     url: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
+    # An event or session on a set day (a union learning day, U4; a colleague session, F6)
+    # has a start and at most ``capacity`` places across every organisation that sees it.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A random token from the "new offer" form: a double submit finds the same row.
     client_token: Mapped[str | None] = mapped_column(String(64))
