@@ -75,3 +75,22 @@ def allow_former_member(view: Callable) -> Callable:
     along, delete their account (P2). Nothing else of the organisation opens for them."""
     view.former_member_allowed = True
     return view
+
+
+def only_in(kind: str) -> Callable:
+    """Route decorator (outermost, above ``require_roles``): the page exists only in a
+    company or only in a union; in the other kind of organisation it is a 404, as for a
+    page that does not exist. ``kind`` is an ``OrgKind`` value."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            org = g.get("org")
+            if org is None or org.kind != kind:
+                abort(404)
+            return view(*args, **kwargs)
+
+        wrapped.org_kind = kind
+        return wrapped
+
+    return decorator

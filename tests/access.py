@@ -33,11 +33,19 @@ class Access:
 
     kind: str
     roles: frozenset[Role] = frozenset()
+    # "company" or "union": the page exists only in that kind of organisation (a 404 in
+    # the other kind, as for a missing page). None: in both.
+    org_kind: str | None = None
 
     def __repr__(self) -> str:
+        where = f" in a {self.org_kind}" if self.org_kind else ""
         if self.kind == "roles":
-            return "roles(" + ", ".join(sorted(repr(str(r)) for r in self.roles)) + ")"
-        return self.kind.upper().replace("-", "_")
+            return "roles(" + ", ".join(sorted(repr(str(r)) for r in self.roles)) + ")" + where
+        return self.kind.upper().replace("-", "_") + where
+
+    def only_in(self, org_kind: str) -> Access:
+        """The same access, for a page that exists only in a company or only in a union."""
+        return Access(self.kind, self.roles, org_kind)
 
 
 PUBLIC = Access("public")  # anyone, signed in or not

@@ -96,7 +96,9 @@ def expected_outcome(access: Access, persona: Persona, org_route: bool) -> str:
         return ALLOWED
     if persona.kind in {"outsider", "former"}:
         return NOT_FOUND
-    if access in (SIGNED_IN, MEMBER, OWNER, MEMBER_OR_FORMER):
+    if access.org_kind and access.org_kind != persona.org_kind:
+        return NOT_FOUND  # a union page does not exist in a company, and the other way round
+    if access.kind in ("signed-in", "member", "owner", "member-or-former"):
         return ALLOWED
     return ALLOWED if access.roles & set(persona.roles) else FORBIDDEN
 
@@ -156,6 +158,10 @@ def test_route_answers_as_access_table_says(
     response = send(client, method, path)
 
     outcome = expected_outcome(access, persona, is_org_route(rule))
+    view = app.view_functions[endpoint]
+    assert getattr(view, "org_kind", None) == access.org_kind, (
+        f"{endpoint}: the route's only_in(...) and its ACCESS row's .only_in(...) differ"
+    )
     answer = f"{method} {path} as {persona.name} gave {response.status_code}"
     if response.location:
         answer += f" to {response.location}"

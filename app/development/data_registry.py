@@ -21,6 +21,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select
 
 from ..accounts.models import SignInToken, User
+from ..ambassadors.models import (
+    AmbassadorConversation,
+    AmbassadorProfile,
+    ConversationNote,
+    FacilityTimeEntry,
+    FollowUp,
+    NextStep,
+)
 from ..activity.models import ActivityEvent
 from ..audit.models import AuditEvent
 from ..feed.models import Applause, Comment, SuccessPost
@@ -29,6 +37,7 @@ from ..notifications.models import Notification
 from ..offers.models import LearningWish, Offer, OfferSignup
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Team
 from ..outbox.models import OutboxMessage
+from ..unions.models import AgreementRep, LearningAgreement
 from .models import (
     BudgetEntry,
     DevelopmentConversation,
@@ -176,6 +185,46 @@ REGISTRY: tuple[Entry, ...] = (
         "development_conversations",
         {"user_id": DELETE, "manager_id": UNLINK},
     ),
+    # Talks you booked with an ambassador are yours (and go with you). Talks you held as
+    # an ambassador stay with the colleague, without your name; your private notes go.
+    Entry(
+        AmbassadorConversation,
+        "ambassador_talks",
+        {"employee_id": DELETE, "ambassador_id": UNLINK},
+        rows=lambda p: AmbassadorConversation.employee_id == p.id,
+    ),
+    Entry(
+        NextStep,
+        "ambassador_next_steps",
+        {"employee_id": DELETE, "ambassador_id": UNLINK},
+        rows=lambda p: NextStep.employee_id == p.id,
+    ),
+    Entry(
+        FollowUp,
+        "ambassador_follow_ups",
+        {"employee_id": DELETE, "ambassador_id": UNLINK},
+        rows=lambda p: FollowUp.employee_id == p.id,
+    ),
+    Entry(ConversationNote, "ambassador_notes_you_wrote", {"author_id": DELETE}),
+    Entry(
+        AmbassadorProfile,
+        "ambassador_profile",
+        {"user_id": DELETE, "appointed_by_id": UNLINK},
+        rows=lambda p: AmbassadorProfile.user_id == p.id,
+    ),
+    Entry(FacilityTimeEntry, "facility_time", {"user_id": DELETE}),
+    # Learning agreements you proposed, changed, approved or ended stay, without your name.
+    Entry(
+        LearningAgreement,
+        "learning_agreements",
+        {
+            "proposed_by_id": UNLINK,
+            "changed_by_id": UNLINK,
+            "approved_by_id": UNLINK,
+            "ended_by_id": UNLINK,
+        },
+    ),
+    Entry(AgreementRep, "learning_agreements_as_rep", {"user_id": DELETE}),
     Entry(Notification, "notifications", {"user_id": DELETE}),
     # Counts for the organisation's figures stay, without you.
     Entry(ActivityEvent, "activity", {"user_id": UNLINK}),

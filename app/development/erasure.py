@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, delete, false,
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import User
+from ..ambassadors.models import AmbassadorConversation, ConversationNote
 from ..audit.services import record_audit
 from ..extensions import db
 from ..feed.models import Applause, Comment, SuccessPost
@@ -173,6 +174,10 @@ def _ids_naming(model: type, columns: list, person: Person) -> list[int]:
     ]
 
 
+def _set_null_on_delete(model: type, name: str) -> bool:
+    return any(fk.ondelete == "SET NULL" for fk in model.__table__.c[name].foreign_keys)
+
+
 def _bulk(statement) -> None:
     db.session.execute(statement.execution_options(synchronize_session=False))
 
@@ -296,11 +301,30 @@ def erase_account(person: Person, org_ids: tuple[int, ...], now: datetime) -> Er
     )
     doomed = _doomed(person)
     _unlink_dependents(doomed)
+    database_unlinks = db.session.get_bind().dialect.name == "postgresql"
     for entry in REGISTRY:
         for name in entry.erase:
-            if erase_action(entry.model, name) == UNLINK:
-                column = getattr(entry.model, name)
-                _bulk(update(entry.model).where(column == person.id).values({name: None}))
+            if erase_action(entry.model, name) != UNLINK:
+                continue
+            if database_unlinks and _set_null_on_delete(entry.model, name):
+                # PostgreSQL does it when the user row goes; an UPDATE here could not even
+                # see a colleague's ambassador talk (row-level security checks the person).
+                continue
+            column = getattr(entry.model, name)
+            _bulk(update(entry.model).where(column == person.id).values({name: None}))
+    # Private notes an ambassador wrote about the person go with the person's talks
+    # (PostgreSQL cascades; SQLite here does not enforce foreign keys).
+    _bulk(
+        delete(ConversationNote)
+        .where(
+            ConversationNote.conversation_id.in_(
+                select(AmbassadorConversation.id).where(
+                    AmbassadorConversation.employee_id == person.id
+                )
+            )
+        )
+        .execution_options(skip_person_filter=True)
+    )
     dependents = _dependents(person, doomed)
     for model in _deletion_order():
         conditions = [

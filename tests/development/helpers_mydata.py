@@ -20,6 +20,18 @@ from sqlalchemy import select
 
 from app.accounts.models import SignInToken, TokenPurpose, User
 from app.activity.models import ActivityEvent
+from app.ambassadors.models import (
+    AmbassadorConversation,
+    AmbassadorProfile,
+    Channel,
+    ConversationNote,
+    FacilityActivity,
+    FacilityTimeEntry,
+    FollowUp,
+    FollowUpKind,
+    NextStep,
+    Topic,
+)
 from app.audit.models import AuditEvent
 from app.development.models import (
     BudgetEntry,
@@ -50,7 +62,8 @@ from app.feedback.models import (
 )
 from app.notifications.models import Notification
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
-from app.orgs.models import ImportBatch, Membership, MembershipRole
+from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind
+from app.unions.models import AgreementRep, LearningAgreement
 from app.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import csrf_token
 
@@ -354,6 +367,67 @@ def seed_everything(app, dbs, make, org, person: User, colleague: User) -> Seede
             status=ConversationStatus.confirmed,
         )
     )
+    # Ambassadors (issue 5): a talk I booked, one I held as ambassador, notes, steps.
+    my_talk = add(
+        AmbassadorConversation(
+            org_id=org.id,
+            employee_id=me,
+            ambassador_id=other,
+            channel=Channel.phone,
+            topic=Topic.course,
+            booked_on=date(2026, 4, 2),
+            client_token=_token(),
+        )
+    )
+    their_talk = add(
+        AmbassadorConversation(
+            org_id=org.id,
+            employee_id=other,
+            ambassador_id=me,
+            channel=Channel.in_person,
+            booked_on=date(2026, 4, 3),
+            client_token=_token(),
+        ),
+        mine=False,
+    )
+    add(
+        NextStep(
+            org_id=org.id,
+            conversation_id=my_talk.id,
+            employee_id=me,
+            ambassador_id=other,
+            text="Ask about the welding course",
+        )
+    )
+    add(
+        FollowUp(
+            org_id=org.id,
+            conversation_id=my_talk.id,
+            employee_id=me,
+            ambassador_id=other,
+            kind=FollowUpKind.reminder,
+            due_on=date(2026, 4, 4),
+        )
+    )
+    add(
+        ConversationNote(
+            org_id=org.id, conversation_id=their_talk.id, author_id=me, body="Wants to weld"
+        )
+    )
+    add(AmbassadorProfile(org_id=org.id, user_id=me, intro="Ask me anything"))
+    add(
+        FacilityTimeEntry(
+            org_id=org.id,
+            user_id=me,
+            activity=FacilityActivity.conversations,
+            minutes=60,
+            worked_on=date(2026, 4, 3),
+            client_token=_token(),
+        )
+    )
+    union = make.org(kind=OrgKind.union)
+    agreement = add(LearningAgreement(union_id=union.id, company_id=org.id, approved_by_id=me))
+    add(AgreementRep(agreement_id=agreement.id, user_id=me))
     add(
         Notification(
             org_id=org.id,
