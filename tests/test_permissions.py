@@ -23,12 +23,10 @@ from app.orgs.models import OrgKind, Role
 
 from .access import (
     ACCESS,
-    MEMBER,
     MEMBER_OR_FORMER,
     OBJECT_MAKERS,
     OWNER,
     PUBLIC,
-    SIGNED_IN,
     WITH_LOGO,
     Access,
     access_for,

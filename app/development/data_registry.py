@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select
 
 from ..accounts.models import SignInToken, User
+from ..activity.models import ActivityEvent
 from ..ambassadors.models import (
     AmbassadorConversation,
     AmbassadorProfile,
@@ -29,7 +30,6 @@ from ..ambassadors.models import (
     FollowUp,
     NextStep,
 )
-from ..activity.models import ActivityEvent
 from ..audit.models import AuditEvent
 from ..feed.models import Applause, Comment, SuccessPost
 from ..feedback.models import ContentReport, Feedback, FeedbackRequest, FeedbackRequestRecipient

@@ -63,8 +63,8 @@ from app.feedback.models import (
 from app.notifications.models import Notification
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
 from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind
-from app.unions.models import AgreementRep, LearningAgreement
 from app.outbox.models import OutboxMessage, OutboxStatus
+from app.unions.models import AgreementRep, LearningAgreement
 from tests.conftest import csrf_token
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
