@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts import routes as _accounts_routes  # noqa: F401
     from .ambassadors import bp as ambassadors_bp
+    from .ambassadors import routes as _ambassadors_routes  # noqa: F401
     from .development import bp as development_bp
     from .development import routes as _development_routes  # noqa: F401
     from .development.badge_routes import badges_bp, skill_link_bp
@@ -138,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
     from .orgs import bp as orgs_bp
     from .orgs import import_routes as _orgs_import_routes  # noqa: F401
     from .orgs import routes as _orgs_routes  # noqa: F401
+    from .unions import bp as unions_bp
+    from .unions import routes as _unions_routes  # noqa: F401
 
     for blueprint in (
         main_bp,
@@ -151,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         badges_bp,
         skill_link_bp,
         ambassadors_bp,
+        unions_bp,
         nudges_bp,
         manager_kpis_bp,
     ):
