@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, cast, func, literal, select, text, union_all
+from sqlalchemy import Integer, cast, column, func, literal, or_, select, text, union_all
 
+from ..accounts.models import User
 from ..extensions import db
 from ..tenancy import current_org_ids
-from .models import AmbassadorConversation, ConversationStatus
+from .models import AmbassadorConversation, AmbassadorProfile, Channel, ConversationStatus
+from .services import active_ambassadors
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,52 @@ def _counts_select(since: date):
         *keys, literal("total"), literal(None, db.String), func.count(), people
     ).group_by(*keys)
     return union_all(by_topic, by_outcome, total)
+
+
+# Open conversations: the ambassador still has to plan or hold them.
+OPEN_STATUSES = (ConversationStatus.requested, ConversationStatus.planned)
+# What an ambassador offers before anyone filled in a profile (the model's defaults).
+DEFAULT_CHANNELS = frozenset({Channel.in_person, Channel.phone})
+
+
+def _open_load(org_id: int):
+    """(ambassador_id, open_count) per ambassador of ``org_id`` with open conversations.
+
+    On PostgreSQL the SECURITY DEFINER function ``ambassador_open_load`` (migration 0006)
+    counts; on SQLite a grouped count, run past the person filter by the caller."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return (
+            func.ambassador_open_load(org_id)
+            .table_valued(column("ambassador_id", Integer), column("open_count", Integer))
+            .alias("open_load")
+        )
+    c = AmbassadorConversation
+    return (
+        select(c.ambassador_id.label("ambassador_id"), func.count().label("open_count"))
+        .where(c.org_id == org_id, c.ambassador_id.is_not(None), c.status.in_(OPEN_STATUSES))
+        .group_by(c.ambassador_id)
+        .subquery("open_load")
+    )
+
+
+def least_busy_ambassador(org_id: int, channel: Channel, exclude_user_id: int) -> int | None:
+    """ "Whoever is free first" (B2): the user id of the active ambassador of ``org_id``
+    (not ``exclude_user_id``, the person booking) who offers ``channel`` and has the
+    fewest open conversations; ties go to the lowest user id. None when nobody fits.
+
+    One query: the open counts come grouped (never row by row), joined to the ambassadors.
+    """
+    load = _open_load(org_id)
+    offers_channel = getattr(AmbassadorProfile, channel.value).is_(True)
+    if channel in DEFAULT_CHANNELS:  # someone given the role without a profile offers these
+        offers_channel = or_(offers_channel, AmbassadorProfile.id.is_(None))
+    statement = (
+        active_ambassadors(org_id)
+        .with_only_columns(User.id)
+        .outerjoin(load, load.c.ambassador_id == User.id)
+        .where(User.id != exclude_user_id, offers_channel)
+        .order_by(None)
+        .order_by(func.coalesce(load.c.open_count, 0), User.id)
+        .limit(1)
+    )
+    return db.session.scalar(statement, execution_options={"skip_person_filter": True})
