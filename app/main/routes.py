@@ -8,9 +8,13 @@ from flask import Response, abort, g, jsonify, redirect, render_template, url_fo
 from flask_login import current_user
 from sqlalchemy import select, text
 
+from ..ambassadors.access import acts_as_ambassador
+from ..ambassadors.conversation_queries import home_talks
+from ..db_types import utcnow
 from ..extensions import db
 from ..orgs.models import Organisation
 from ..permissions import require_member
+from ..timeutil import org_today
 from . import bp
 
 
@@ -36,7 +40,9 @@ def healthz():
 @bp.get("/o/<org_slug>/")
 @require_member
 def org_home():
-    return render_template("main/org_home.html", org=g.org)
+    # Check-ins and next steps of talks with an ambassador (B4): only the person's own.
+    talks = home_talks(g.org, current_user.id, org_today(g.org, utcnow()), acts_as_ambassador())
+    return render_template("main/org_home.html", org=g.org, home_talks=talks)
 
 
 @bp.get("/o/<org_slug>/logo")
