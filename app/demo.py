@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from .accounts.models import CredentialKind, User
 from .accounts.services import set_credential
 from .db_types import utcnow
+from .demo_ambassadors import seed_ambassadors
 from .demo_development import seed_development
 from .demo_learning import seed_learning_together
 from .extensions import db
@@ -318,12 +319,13 @@ def seed_demo() -> str:
     ).one()
     tally.learning = seed_learning_together(vandijk, utcnow())
     tally.learning += seed_development(vandijk, utcnow())
+    tally.learning += seed_ambassadors(utcnow())
     db.session.commit()
     if tally.changed():
         head = (
             f"Demo data added: {tally.organisations} organisations, {tally.teams} teams, "
             f"{tally.people} people, {tally.memberships} memberships, {tally.pins} PINs, "
-            f"{tally.learning} offers, successes, wishes and development items."
+            f"{tally.learning} offers, successes, wishes, development and ambassador items."
         )
     else:
         head = "Demo data already there; nothing changed."
