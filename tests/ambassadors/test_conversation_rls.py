@@ -9,7 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
-from app.ambassadors.models import AmbassadorConversation, ConversationNote, Outcome, Topic
+from app.ambassadors.models import (
+    AmbassadorConversation,
+    ConversationNote,
+    FollowUp,
+    NextStep,
+    Outcome,
+    Topic,
+)
 from app.ambassadors.report_queries import conversation_counts
 from app.extensions import db
 from app.orgs.models import Role
@@ -17,6 +24,7 @@ from app.tenancy import org_context
 
 from ..backend import backend_name
 from .helpers import make_ambassador, make_conversation, session_of
+from .helpers_conversations import add_follow_up, add_next_step
 
 pg_only = pytest.mark.skipif(
     backend_name() != "postgresql", reason="row-level security exists only on PostgreSQL"
@@ -47,24 +55,29 @@ def talk(make):
         )
     )
     session.commit()
+    add_next_step(make, conversation, "Look at the forklift course")
+    add_follow_up(make, conversation)
     return org, ambassador.user, employee.user, manager.user, conversation
 
 
 def _visible(org, user_id):
+    """How many conversations, notes, next steps and follow-ups the ORM shows the person."""
     with org_context((org.id,), user_id):
-        conversations = db.session.scalars(select(AmbassadorConversation.id)).all()
-        notes = db.session.scalars(select(ConversationNote.id)).all()
+        counts = tuple(
+            len(db.session.scalars(select(model.id)).all())
+            for model in (AmbassadorConversation, ConversationNote, NextStep, FollowUp)
+        )
     db.session.rollback()
-    return len(conversations), len(notes)
+    return counts
 
 
 def test_orm_net_shows_a_conversation_only_to_its_two_people(app, talk):
     org, ambassador, employee, manager, _ = talk
     with app.app_context():
-        assert _visible(org, employee.id) == (1, 0)
-        assert _visible(org, ambassador.id) == (1, 1)
-        assert _visible(org, manager.id) == (0, 0)
-        assert _visible(org, None) == (0, 0)
+        assert _visible(org, employee.id) == (1, 0, 1, 1)
+        assert _visible(org, ambassador.id) == (1, 1, 1, 1)
+        assert _visible(org, manager.id) == (0, 0, 0, 0)
+        assert _visible(org, None) == (0, 0, 0, 0)
 
 
 @pg_only
@@ -73,6 +86,8 @@ def test_raw_sql_with_the_company_setting_but_another_person_returns_no_rows(app
     tables = (
         "ambassador_conversations",
         "ambassador_notes",
+        "ambassador_next_steps",
+        "ambassador_follow_ups",
     )
     with app_engine.connect() as conn:
         seen = {}
@@ -89,7 +104,12 @@ def test_raw_sql_with_the_company_setting_but_another_person_returns_no_rows(app
                 for table in tables
             )
         conn.rollback()
-    assert seen == {employee.id: (1, 0), ambassador.id: (1, 1), manager.id: (0, 0), None: (0, 0)}
+    assert seen == {
+        employee.id: (1, 0, 1, 1),
+        ambassador.id: (1, 1, 1, 1),
+        manager.id: (0, 0, 0, 0),
+        None: (0, 0, 0, 0),
+    }
 
 
 def test_counts_cover_everyone_yet_only_the_context_organisations(app, make, talk):
