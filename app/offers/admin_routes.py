@@ -12,23 +12,22 @@ from ..extensions import db
 from ..money import amount_for_input
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Role
-from ..permissions import require_roles
+from ..permissions import only_in, require_roles
 from ..tenancy import scoped_get_or_404
+from ..timeutil import org_zone
 from . import bp
-from .catalogue import OFFER_FIELDS, create_offer, record_completion, update_offer
-from .forms import OfferForm
-from .models import Offer, OfferFormat, OfferSignup
+from .catalogue import create_offer, record_completion, update_offer
+from .forms import OfferForm, offer_values
+from .models import Offer, OfferSignup
 from .queries import offer_signups, visible_offer_or_404
 
 
 def _values(form: OfferForm) -> dict:
-    values = {name: getattr(form, name).data for name in OFFER_FIELDS if name != "cost_cents"}
-    values["cost_cents"] = getattr(form.cost, "cents", None) or None
-    values["format"] = OfferFormat(values["format"])
-    return values
+    return offer_values(form, org_zone(g.org))
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@only_in("company")
 @require_roles(Role.admin)
 def new_offer():
     form = OfferForm()
@@ -43,6 +42,7 @@ def new_offer():
 
 
 @bp.route("/<int:offer_id>/edit", methods=["GET", "POST"])
+@only_in("company")
 @require_roles(Role.admin)
 def edit_offer(offer_id: int):
     # Only the organisation's own offers: shared ones are changed by their owner.
@@ -51,6 +51,7 @@ def edit_offer(offer_id: int):
     del form.client_token
     if not form.is_submitted():
         form.cost.data = amount_for_input(item.cost_cents, decimal_comma=str(get_locale()) == "nl")
+        form.show_start(item.starts_at, org_zone(g.org))
     if form.validate_on_submit():
         update_offer(item, current_user.id, _values(form), utcnow())
         db.session.commit()
@@ -60,6 +61,7 @@ def edit_offer(offer_id: int):
 
 
 @bp.get("/<int:offer_id>/signups")
+@only_in("company")
 @require_roles(Role.admin)
 def signups(offer_id: int):
     """Who of this organisation is interested, signed up or done."""
@@ -73,6 +75,7 @@ def signups(offer_id: int):
 
 
 @bp.post("/<int:offer_id>/signups/<int:signup_id>/complete")
+@only_in("company")
 @require_roles(Role.admin)
 def complete_signup(offer_id: int, signup_id: int):
     """Record that the person finished the offer; they get a "well done" message."""

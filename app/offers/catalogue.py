@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..activity.models import ActivityKind
 from ..activity.services import record_activity
@@ -23,6 +23,7 @@ from ..notifications.services import notify
 from ..orgs.models import Membership, MembershipRole, Role
 from ..text import plain_excerpt
 from .models import Offer, OfferSignup, SignupStatus
+from .queries import TAKES_A_PLACE, is_over, places_taken
 
 OFFER_FIELDS = (
     "title",
@@ -40,6 +41,8 @@ OFFER_FIELDS = (
     "provider",
     "url",
     "active",
+    "starts_at",
+    "capacity",
 )
 
 # Which status a sign-up may move to from which: completed is final (only an admin sets it).
@@ -99,6 +102,59 @@ def update_offer(offer: Offer, actor_id: int, values: dict[str, Any], now: datet
     db.session.flush()
 
 
+class SignupRefused(Exception):
+    """A sign-up that cannot be made; nothing was written."""
+
+
+class OfferFull(SignupRefused):
+    """Every place of an offer with a capacity is taken (in all organisations together)."""
+
+
+class OfferOver(SignupRefused):
+    """The event or session has started or is over."""
+
+
+# Advisory-lock namespace of "places on offer <id>" (PostgreSQL): sign-ups for the same
+# offer with a capacity wait for each other, from every organisation.
+PLACES_LOCK_SPACE = 0x0FFE_0000_0000
+
+
+def lock_offer_places(offer_id: int) -> None:
+    """Until the transaction ends, hold the lock on the offer's places (PostgreSQL).
+
+    Taken before anything is counted, and before the budget lock of the person, always
+    in that order. SQLite lets one writer at a time, so there is nothing to wait for.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(PLACES_LOCK_SPACE + offer_id)))
+
+
+def check_place(org_id: int, offer: Offer, user_id: int, status: SignupStatus, now: datetime):
+    """Before "Sign me up" (or "I'm interested") writes anything: refuse a sign-up for an
+    event that has started, or for an offer whose places are all taken.
+
+    A person who holds a place already keeps it (a repeat changes nothing).
+    """
+    if status == SignupStatus.cancelled:
+        return
+    if is_over(offer, now):
+        raise OfferOver()
+    if status != SignupStatus.signed_up or offer.capacity is None:
+        return
+    lock_offer_places(offer.id)
+    mine = db.session.scalar(
+        select(OfferSignup.status).where(
+            OfferSignup.org_id == org_id,
+            OfferSignup.offer_id == offer.id,
+            OfferSignup.user_id == user_id,
+        )
+    )
+    if mine in TAKES_A_PLACE:
+        return
+    if places_taken(offer.id) >= offer.capacity:
+        raise OfferFull()
+
+
 def admin_ids(org_id: int) -> list[int]:
     """People with the admin role in the organisation (active memberships)."""
     return list(
@@ -123,10 +179,14 @@ def set_signup(
     One row per person and offer; a repeat of the same choice changes nothing. Admins
     hear of a new sign-up in the app, once per sign-up. An offer paid from the person's
     learning budget commits its cost on sign-up and releases it on cancel; signing up for
-    more than is left raises ``BudgetExceeded`` before anything is written.
+    more than is left raises ``BudgetExceeded`` before anything is written. An offer with
+    a capacity counts places in every organisation: when they are all taken, ``OfferFull``;
+    for an event that has started, ``OfferOver`` (nothing written either way).
     """
     changed = False
     commitment = None
+    # First the offer's places (its lock, on PostgreSQL), then the person's budget lock.
+    check_place(org_id, offer, user_id, status, now)
     if draws_from_budget(offer):
         # Also for a cancel: a cancel and a sign-up at the same moment must not both act
         # on what they read before the other committed (money released, yet signed up).

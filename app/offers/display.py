@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from .models import OfferFormat
 
@@ -78,7 +80,27 @@ def admin_status_label(status: str) -> str:
     return str(labels.get(str(status), status))
 
 
+# "Friday 12 June 2026, 09:30": the day in words, so nobody misreads 06-12 and 12-06.
+START_PATTERN = "EEEE d MMMM y, HH:mm"
+
+
+def start_words(starts_at: datetime | None) -> str:
+    """When an event or session starts, in the organisation's time zone."""
+    return format_datetime(starts_at, START_PATTERN) if starts_at else ""
+
+
+def places_words(left: int | None) -> str:
+    """ "3 places left", "Full", or nothing when the offer has no limit."""
+    if left is None:
+        return ""
+    if left <= 0:
+        return gettext("Full")
+    return ngettext("%(num)d place left", "%(num)d places left", left)
+
+
 TEMPLATE_HELPERS = {
+    "start_words": start_words,
+    "places_words": places_words,
     "format_label": format_label,
     "language_label": language_label,
     "duration_words": duration_words,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     AnyOf,
@@ -25,10 +27,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..development.goal_forms import PlainDateField
 from ..forms import options
 from ..money import amount_field
 from .display import FORMAT_LABELS, LANGUAGE_LABELS
-from .models import SignupStatus
+from .models import OfferFormat, SignupStatus
 from .services import WISH_MAX_LENGTH
 
 RECOMMEND_LINE_MAX = 200
@@ -67,6 +70,11 @@ class FilterForm(FlaskForm):
 
 
 FILTER_NAMES = ("short", "work_time", "free", "no_exam", "near")
+
+
+# What a browser sends for <input type="time">, and what people type without a picker.
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]
+MAX_CAPACITY = 10_000
 
 
 def _optional_text(label, max_length: int, message):
@@ -120,9 +128,84 @@ class OfferForm(FlaskForm):
         validators=[Length(max=500, message=_l("Use at most 500 characters.")), _web_address],
     )
     active = BooleanField(_l("Show this offer in the catalogue"), default=True)
+    # A learning day or a session on a set day: a date, a start time and a number of places.
+    starts_on = PlainDateField(_l("Date (optional)"), validators=[Optional()])
+    starts_time = TimeField(
+        _l("Start time"),
+        format=TIME_FORMATS,
+        invalid_value_message=_l("Give a time like 09:30."),
+        validators=[Optional()],
+    )
+    capacity = IntegerField(
+        _l("Number of places (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_CAPACITY,
+                message=_l("Give a number of places from 1 to %(max)d.", max=MAX_CAPACITY),
+            ),
+        ],
+    )
     client_token = HiddenField(
         default=_new_token, validators=[DataRequired(), Length(min=8, max=64)]
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A date needs a time and the other way round (each says what is missing).
+        if self.starts_on.data and self.starts_time.data is None and not self.starts_time.errors:
+            self.starts_time.errors.append(_l("Fill in the start time too."))
+            valid = False
+        if self.starts_time.data and self.starts_on.data is None and not self.starts_on.errors:
+            self.starts_on.errors.append(_l("Fill in the date too."))
+            valid = False
+        return valid
+
+    def starts_at(self, zone: tzinfo) -> datetime | None:
+        """The start in UTC, from the date and time as the organisation reads its clock."""
+        if self.starts_on.data is None or self.starts_time.data is None:
+            return None
+        local = datetime.combine(self.starts_on.data, self.starts_time.data, tzinfo=zone)
+        return local.astimezone(UTC)
+
+    def show_start(self, starts_at: datetime | None, zone: tzinfo) -> None:
+        """Fill the date and time fields with a stored start (for the change form)."""
+        if starts_at is None:
+            return
+        local = starts_at.astimezone(zone)
+        self.starts_on.data = local.date()
+        self.starts_time.data = local.time().replace(second=0, microsecond=0)
+
+
+# Fields of the offer form that hold an offer's column of the same name.
+_PLAIN_FIELDS = (
+    "title",
+    "description",
+    "duration_minutes",
+    "in_work_time",
+    "cost_covered",
+    "has_exam",
+    "on_site",
+    "level",
+    "language",
+    "place",
+    "provider",
+    "url",
+    "active",
+    "capacity",
+)
+
+
+def offer_values(form: OfferForm, zone: tzinfo) -> dict:
+    """The offer's columns from a valid form; a field a page left out (e.g. "at our own
+    workplace" on a union's form) counts as off."""
+    values = {name: getattr(form, name).data for name in _PLAIN_FIELDS if name in form}
+    values.setdefault("on_site", False)
+    values["format"] = OfferFormat(form.format.data)
+    values["cost_cents"] = getattr(form.cost, "cents", None) or None
+    values["starts_at"] = form.starts_at(zone)
+    return values
 
 
 class SignupForm(FlaskForm):

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..feed.models import Applause, Audience, SuccessPost
 from ..feedback.models import ReportedKind
 from ..feedback.moderation import visible_to
-from ..orgs.models import Membership
+from ..orgs.models import Membership, Organisation
 from ..text import plain_excerpt
 from .display import IN_PERSON_FORMATS
 from .models import LearningWish, Offer, OfferSignup, OfferVisibility, SignupStatus
@@ -24,6 +24,61 @@ POST_EXCERPT_LENGTH = 80
 # Shared offers belong to another organisation: the ORM net would hide them, so these
 # queries switch it off and say exactly which offers the organisation may see.
 SHARED = {"skip_org_filter": True}
+# A sign-up in these states holds a place on an offer with a capacity.
+TAKES_A_PLACE = (SignupStatus.signed_up, SignupStatus.completed)
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def places_taken_expression():
+    """SQL: places taken on ``Offer`` (signed up or done) in every organisation that sees it.
+
+    Sign-ups of other organisations are not readable here: on PostgreSQL the SECURITY
+    DEFINER function ``offer_places_taken`` (migration 0005) counts them and returns only
+    the number; on SQLite a subquery counts them (use it in a statement that runs with
+    ``skip_org_filter``, like every query of shared offers).
+    """
+    if _on_postgresql():
+        return func.offer_places_taken(Offer.id)
+    return (
+        select(func.count(OfferSignup.id))
+        .where(OfferSignup.offer_id == Offer.id, OfferSignup.status.in_(TAKES_A_PLACE))
+        .correlate(Offer)
+        .scalar_subquery()
+    )
+
+
+def places_taken(offer_id: int) -> int:
+    """Places taken on one offer across every organisation (the capacity check, U4)."""
+    if _on_postgresql():
+        return int(db.session.scalar(select(func.offer_places_taken(offer_id))) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count(OfferSignup.id))
+            .where(OfferSignup.offer_id == offer_id, OfferSignup.status.in_(TAKES_A_PLACE))
+            .execution_options(**SHARED)
+        )
+        or 0
+    )
+
+
+def places_left(offer: Offer, taken: int | None) -> int | None:
+    """Free places on an offer with a capacity; None when it has no limit."""
+    if offer.capacity is None:
+        return None
+    return max(offer.capacity - int(taken or 0), 0)
+
+
+def is_over(offer: Offer, now: datetime) -> bool:
+    """An event or session whose start has passed: nobody signs up any more."""
+    return offer.starts_at is not None and offer.starts_at <= now
+
+
+def not_over(now: datetime):
+    """SQL condition: the offer has no start, or it starts after ``now``."""
+    return or_(Offer.starts_at.is_(None), Offer.starts_at > now)
 
 
 def visible_to_org(org_id: int):
@@ -51,16 +106,28 @@ def _barrier_filters(filters: dict[str, bool]) -> list:
 class CatalogueRow:
     offer: Offer
     my_status: SignupStatus | None
+    places_left: int | None = None  # None: no capacity
+    shared_by: str | None = None  # the union (or fund) that shares it; None for our own
 
 
-def catalogue(org_id: int, user_id: int, filters: dict[str, bool]) -> list[CatalogueRow]:
+def catalogue(
+    org_id: int, user_id: int, filters: dict[str, bool], now: datetime | None = None
+) -> list[CatalogueRow]:
     """Active offers the organisation may see, with my sign-up status, in one query.
 
     In-person and on-the-job formats first (EVIDENCE B-ONLINE), then the short ones.
+    Events that have started (``now``) are left out; places left on offers with a capacity
+    count sign-ups of every organisation.
     """
     in_person_first = case((Offer.format.in_(IN_PERSON_FORMATS), 0), else_=1)
+    taken = case((Offer.capacity.is_not(None), places_taken_expression()), else_=None)
+    owner = case((Offer.org_id != org_id, Organisation.name), else_=None)
+    conditions = [visible_to_org(org_id), Offer.active.is_(True), *_barrier_filters(filters)]
+    if now is not None:
+        conditions.append(not_over(now))
     rows = db.session.execute(
-        select(Offer, OfferSignup.status)
+        select(Offer, OfferSignup.status, taken, owner)
+        .join(Organisation, Organisation.id == Offer.org_id)
         .outerjoin(
             OfferSignup,
             and_(
@@ -69,11 +136,26 @@ def catalogue(org_id: int, user_id: int, filters: dict[str, bool]) -> list[Catal
                 OfferSignup.user_id == user_id,
             ),
         )
-        .where(visible_to_org(org_id), Offer.active.is_(True), *_barrier_filters(filters))
+        .where(*conditions)
         .order_by(in_person_first, Offer.duration_minutes, func.lower(Offer.title), Offer.id)
         .execution_options(**SHARED)
     ).all()
-    return [CatalogueRow(offer=offer, my_status=status) for offer, status in rows]
+    return [
+        CatalogueRow(
+            offer=offer,
+            my_status=status,
+            places_left=places_left(offer, places),
+            shared_by=shared_by,
+        )
+        for offer, status, places, shared_by in rows
+    ]
+
+
+def owner_name(offer: Offer, org_id: int) -> str | None:
+    """The name of the organisation that shares the offer; None for our own offer."""
+    if offer.org_id == org_id:
+        return None
+    return db.session.scalar(select(Organisation.name).where(Organisation.id == offer.org_id))
 
 
 def switched_off_offers(org_id: int) -> list[tuple[int, str]]:
@@ -210,22 +292,37 @@ def colleague_choices(org_id: int, user_id: int) -> list[tuple[int, str]]:
 @dataclass
 class MySignupRow:
     offer_id: int
-    title: str
+    title: str | None  # None: no longer shared with the organisation
     active: bool
     status: SignupStatus
     updated_at: datetime
 
 
 def my_signups(org_id: int, user_id: int) -> list[MySignupRow]:
-    """My sign-ups and interests with the offer's title, newest first (one query)."""
+    """My sign-ups and interests with the offer's title, newest first (one query).
+
+    ``active``: the offer can still be opened here (switched on, and ours or shared with
+    us). A union's offer is no longer shared once its agreement ends: my sign-up stays,
+    without the title (the organisation may no longer read the offer).
+    """
+    seen = visible_to_org(org_id)
     rows = db.session.execute(
-        select(Offer.id, Offer.title, Offer.active, OfferSignup.status, OfferSignup.updated_at)
-        .join(Offer, Offer.id == OfferSignup.offer_id)
+        select(
+            OfferSignup.offer_id,
+            case((seen, Offer.title), else_=None),
+            and_(Offer.active.is_(True), seen),
+            OfferSignup.status,
+            OfferSignup.updated_at,
+        )
+        .outerjoin(Offer, Offer.id == OfferSignup.offer_id)
         .where(OfferSignup.org_id == org_id, OfferSignup.user_id == user_id)
         .order_by(OfferSignup.updated_at.desc(), OfferSignup.id.desc())
         .execution_options(**SHARED)
     ).all()
-    return [MySignupRow(*row) for row in rows]
+    return [
+        MySignupRow(offer_id, title, bool(can_open and title), status, updated_at)
+        for offer_id, title, can_open, status, updated_at in rows
+    ]
 
 
 @dataclass

@@ -13,10 +13,10 @@ from ..forms import options
 from ..money import format_money
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Role
-from ..permissions import can_admin, require_member, require_roles
+from ..permissions import can_admin, only_in, require_member, require_roles
 from ..tenancy import scoped_get_or_404
 from . import bp
-from .catalogue import recommend_offer, set_signup
+from .catalogue import OfferFull, OfferOver, recommend_offer, set_signup
 from .display import TEMPLATE_HELPERS
 from .forms import FilterForm, RecommendForm, SignupForm, WishForm
 from .models import LearningWish, Offer, SignupStatus
@@ -25,9 +25,13 @@ from .queries import (
     colleague_choices,
     colleagues_who_did_this,
     has_open_offer_wish,
+    is_over,
     my_signup,
     my_signups,
     my_wishes,
+    owner_name,
+    places_left,
+    places_taken,
     pooled_demand,
     switched_off_offers,
     visible_offer_or_404,
@@ -58,7 +62,7 @@ def _catalogue_context(wish_form: WishForm | None = None) -> dict:
     filter_form = FilterForm(request.args)
     filters = filter_form.active()
     return {
-        "rows": catalogue(g.org.id, current_user.id, filters),
+        "rows": catalogue(g.org.id, current_user.id, filters, utcnow()),
         "filter_form": filter_form,
         "filters": {name: True for name, on in filters.items() if on},
         "wish_form": wish_form or WishForm(formdata=None),
@@ -67,6 +71,7 @@ def _catalogue_context(wish_form: WishForm | None = None) -> dict:
 
 
 @bp.get("/")
+@only_in("company")
 @require_member
 def index():
     """The catalogue with barrier filters (F1, F2); htmx gets only the results."""
@@ -74,6 +79,7 @@ def index():
 
 
 @bp.post("/wishes/new")
+@only_in("company")
 @require_member
 def wish():
     """ "I would like to learn ..." (F5)."""
@@ -97,6 +103,7 @@ def wish():
 
 
 @bp.get("/mine")
+@only_in("company")
 @require_member
 def mine():
     """My sign-ups and interests, and my wishes (which I can withdraw)."""
@@ -109,6 +116,7 @@ def mine():
 
 
 @bp.post("/wishes/<int:wish_id>/withdraw")
+@only_in("company")
 @require_member
 def withdraw(wish_id: int):
     # Scoped to the person: someone else's wish is as missing as a wrong id.
@@ -121,6 +129,7 @@ def withdraw(wish_id: int):
 
 
 @bp.get("/wishes")
+@only_in("company")
 @require_roles(Role.admin, Role.ambassador)
 def wishes():
     """Pooled demand (F5): counts of at least the minimum group size, never who."""
@@ -166,12 +175,28 @@ def _budget_refusal(refused: BudgetExceeded) -> str:
     )
 
 
+def _places(offer: Offer) -> dict:
+    """What the sign-up box says about places and the date: left, full, or over."""
+    left = places_left(offer, places_taken(offer.id)) if offer.capacity is not None else None
+    return {"places_left": left, "over": is_over(offer, utcnow())}
+
+
+_REFUSALS = {
+    OfferFull: lambda: _(
+        "Sorry, this is full: all places are taken. You can still say you are interested."
+    ),
+    OfferOver: lambda: _("This has already started, so you cannot sign up any more."),
+}
+
+
 def _offer_context(offer: Offer, **extra) -> dict:
     context = {
         "offer": offer,
         "signup": my_signup(g.org.id, offer.id, current_user.id),
         "signup_form": SignupForm(formdata=None),
         "budget_note": _budget_note(offer),
+        "shared_by": owner_name(offer, g.org.id),
+        **_places(offer),
         "wanted": has_open_offer_wish(g.org.id, offer.id, current_user.id),
         "colleagues": colleagues_who_did_this(
             g.org.id, offer.id, current_user.id, g.membership.team_id, g.org.min_group_size
@@ -186,6 +211,7 @@ def _offer_context(offer: Offer, **extra) -> dict:
 
 
 @bp.get("/<int:offer_id>")
+@only_in("company")
 @require_member
 def offer(offer_id: int):
     """One offer: the facts, colleagues who did it, sign up, recommend (F1, F3, F4, C3)."""
@@ -194,6 +220,7 @@ def offer(offer_id: int):
 
 
 @bp.post("/<int:offer_id>/signup")
+@only_in("company")
 @require_member
 def signup(offer_id: int):
     """ "I'm interested", "Sign me up" or cancel (F3); htmx gets the sign-up box back."""
@@ -211,6 +238,9 @@ def signup(offer_id: int):
             # Refused before anything was written: there is nothing to commit (the request's
             # session rolls back at its end, which also ends the lock on the person's row).
             signup_row, refusal = None, _budget_refusal(refused)
+        except (OfferFull, OfferOver) as refused:
+            # Nothing written (the lock on the offer's places ends with the request).
+            signup_row, refusal = None, _REFUSALS[type(refused)]()
         else:
             db.session.commit()
         # Only what is true: a completed sign-up, for example, does not change.
@@ -229,6 +259,7 @@ def signup(offer_id: int):
             budget_note=_budget_note(item),
             message=message,
             refusal=refusal,
+            **_places(item),
         ), (409 if refusal else 200)
     if message:
         flash(message, "success")
@@ -238,6 +269,7 @@ def signup(offer_id: int):
 
 
 @bp.post("/<int:offer_id>/want")
+@only_in("company")
 @require_member
 def want(offer_id: int):
     """ "I want this": counts towards pooled demand for this offer (F5)."""
@@ -256,6 +288,7 @@ def want(offer_id: int):
 
 
 @bp.post("/<int:offer_id>/recommend")
+@only_in("company")
 @require_member
 def recommend(offer_id: int):
     """Recommend the offer to a colleague with a short personal line (C3)."""

@@ -1,21 +1,25 @@
-"""Access rows for the offers feature (merged into tests/access.py)."""
+"""Access rows for the offers feature (merged into tests/access.py).
+
+The catalogue is a company's: a union publishes its offers on its own pages
+(``unions.offers``, tests/unions/access_rows_offers.py) and people sign up in their company.
+"""
 
 from tests.access import MEMBER, OWNER, roles
 
 ACCESS = {
-    "offers.index": MEMBER,
-    "offers.mine": MEMBER,
-    "offers.wish": MEMBER,
-    "offers.withdraw": OWNER,
-    "offers.wishes": roles("admin", "ambassador"),
-    "offers.offer": MEMBER,
-    "offers.signup": MEMBER,
-    "offers.want": MEMBER,
-    "offers.recommend": MEMBER,
-    "offers.new_offer": roles("admin"),
-    "offers.edit_offer": roles("admin"),
-    "offers.signups": roles("admin"),
-    "offers.complete_signup": roles("admin"),
+    "offers.index": MEMBER.only_in("company"),
+    "offers.mine": MEMBER.only_in("company"),
+    "offers.wish": MEMBER.only_in("company"),
+    "offers.withdraw": OWNER.only_in("company"),
+    "offers.wishes": roles("admin", "ambassador").only_in("company"),
+    "offers.offer": MEMBER.only_in("company"),
+    "offers.signup": MEMBER.only_in("company"),
+    "offers.want": MEMBER.only_in("company"),
+    "offers.recommend": MEMBER.only_in("company"),
+    "offers.new_offer": roles("admin").only_in("company"),
+    "offers.edit_offer": roles("admin").only_in("company"),
+    "offers.signups": roles("admin").only_in("company"),
+    "offers.complete_signup": roles("admin").only_in("company"),
 }
 
 

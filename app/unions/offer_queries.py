@@ -1,0 +1,150 @@
+"""What a union sees of its own offers and events (U4): sign-ups per company, never who.
+
+Counts of a company's people are shown only for companies with an active agreement
+(``company_ids_sharing``), and each cell is hidden below that company's own
+``min_group_size`` (PRODUCT §4.5). The number of places taken on an offer is shown as a
+total: people see "N places left" anyway; complementary suppression keeps the total from
+giving a hidden cell away.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..aggregates import Count, CountTable, suppress_counts
+from ..extensions import db
+from ..offers.models import Offer, OfferSignup
+from ..offers.queries import SHARED, TAKES_A_PLACE, places_left, places_taken_expression
+from ..orgs.models import Organisation
+from ..tenancy import set_org_context
+from .scope import company_ids_sharing
+
+# The key of sign-ups of organisations the union no longer shares with (an ended
+# agreement): they still hold places, and are counted together, never per company.
+ELSEWHERE = "elsewhere"
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    name: str
+    min_group_size: int
+
+
+@dataclass
+class UnionOfferRow:
+    offer: Offer
+    taken: int | None  # places taken in all organisations; None: too few to show
+    places_left: int | None  # None: no capacity
+    counts: CountTable  # per company id (and ELSEWHERE), suppressed
+
+
+@dataclass
+class UnionOffersView:
+    companies: list[Company]
+    rows: list[UnionOfferRow]
+
+
+def suppress_per_company(
+    counts: dict, thresholds: dict, total: int, total_known: bool, keys: list, default_k: int
+) -> CountTable:
+    """``suppress_counts`` for one row of cells that each have their own threshold.
+
+    ``counts`` maps a key to (sign-ups, distinct people); ``thresholds`` a key to its k.
+    The helper compares people with one k; adding (K - k) to the people of a non-empty
+    cell, with K the largest k of the row, makes "people < K" exactly "people < its own
+    k", so one call applies every company's rule *and* the complementary suppression
+    across the row. ``total_known``: the total is public anyway (places left on an event
+    with a capacity), so it is shown and the cells are protected against it; otherwise
+    the total itself is hidden below K (``default_k`` when the row has no cells).
+    """
+    strictest = max(thresholds.values(), default=default_k)
+    cells = []
+    people_in_row = 0
+    for key in keys:
+        count, people = counts.get(key, (0, 0))
+        people_in_row += people
+        shifted = people + (strictest - thresholds[key]) if people > 0 else 0
+        cells.append(Count(key, count, shifted))
+    total_people = max(people_in_row, strictest) if total_known else people_in_row
+    return suppress_counts(cells, Count("total", total, total_people), strictest, keys=keys)
+
+
+def union_offers_view(union: Organisation) -> UnionOffersView:
+    """The union's offers (newest event first, then the rest), with sign-ups per company.
+
+    Four statements, whatever the number of companies or offers. Reads other companies'
+    sign-ups, so it sets the context to the union and the companies of its active
+    agreements, and sets it back to the union alone afterwards.
+    """
+    company_ids = company_ids_sharing(union.id, "offers")
+    companies = [
+        Company(*row)
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name, Organisation.min_group_size)
+            .where(Organisation.id.in_(company_ids))
+            .order_by(func.lower(Organisation.name), Organisation.id)
+        )
+    ]
+    offers = db.session.execute(
+        select(Offer, places_taken_expression())
+        .where(Offer.org_id == union.id)
+        .order_by(
+            Offer.active.desc(),
+            Offer.starts_at.is_(None),
+            Offer.starts_at.desc(),
+            func.lower(Offer.title),
+            Offer.id,
+        )
+        .execution_options(**SHARED)
+    ).all()
+    by_offer: dict[int, dict] = defaultdict(dict)
+    if companies and offers:
+        set_org_context([union.id, *company_ids], current_user.id)
+        try:
+            for offer_id, org_id, signups, people in db.session.execute(
+                select(
+                    OfferSignup.offer_id,
+                    OfferSignup.org_id,
+                    func.count(OfferSignup.id),
+                    func.count(func.distinct(OfferSignup.user_id)),
+                )
+                .where(
+                    OfferSignup.org_id.in_(company_ids),
+                    OfferSignup.offer_id.in_([offer.id for offer, _taken in offers]),
+                    OfferSignup.status.in_(TAKES_A_PLACE),
+                )
+                .group_by(OfferSignup.offer_id, OfferSignup.org_id)
+            ):
+                by_offer[offer_id][org_id] = (signups, people)
+        finally:
+            set_org_context([union.id], current_user.id)
+    thresholds = {c.id: c.min_group_size for c in companies}
+    rows = []
+    for offer, taken in offers:
+        taken = int(taken or 0)
+        counts = dict(by_offer.get(offer.id, {}))
+        keys = [c.id for c in companies]
+        row_thresholds = dict(thresholds)
+        elsewhere = taken - sum(signups for signups, _people in counts.values())
+        if elsewhere > 0:
+            # People of companies no longer sharing: the strictest rule of the row.
+            keys.append(ELSEWHERE)
+            counts[ELSEWHERE] = (elsewhere, elsewhere)
+            row_thresholds[ELSEWHERE] = max(thresholds.values(), default=union.min_group_size)
+        table = suppress_per_company(
+            counts, row_thresholds, taken, offer.capacity is not None, keys, union.min_group_size
+        )
+        rows.append(
+            UnionOfferRow(
+                offer=offer,
+                taken=table.total,
+                places_left=places_left(offer, taken),
+                counts=table,
+            )
+        )
+    return UnionOffersView(companies=companies, rows=rows)
