@@ -1,3 +1,4 @@
 """Route modules of the unions blueprint (each area adds its module here)."""
 
+from . import offer_routes  # noqa: F401
 from . import scope  # noqa: F401
