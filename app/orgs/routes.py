@@ -286,6 +286,9 @@ def _audit_labels() -> dict[str, str]:
         "content.remove": _("Reported message removed"),
         "data.exported": _("Person downloaded their data"),
         "account.deleted": _("A person deleted their account"),
+        "ambassador.appointed": _("Learning ambassador appointed"),
+        "ambassador.retired": _("Learning ambassador retired"),
+        "ambassador.profile_changed": _("Learning ambassador profile changed"),
     }
 
 
