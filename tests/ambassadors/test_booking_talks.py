@@ -221,10 +221,11 @@ def test_nobody_books_themselves(make, client, dbs):
 
 def test_whoever_is_free_first_goes_to_the_least_busy_ambassador(make, client, dbs):
     org = make.org()
+    # I am an ambassador too, with nothing open and the lowest id: still never me.
+    me = make_ambassador(make, org, user_kwargs={"name": "Me Myself"}).user
     busy = make_ambassador(make, org, user_kwargs={"name": "Busy Ben"}).user
     free = make_ambassador(make, org, user_kwargs={"name": "Free Fien"}).user
     held_only = make_ambassador(make, org, user_kwargs={"name": "Held Hans"}).user
-    me = make_ambassador(make, org, user_kwargs={"name": "Me Myself"}).user  # never me
     others = [make.member(org).user for _ in range(3)]
     for person in others[:2]:
         make_conversation(make, org, person.id, busy.id)  # two open
@@ -235,7 +236,7 @@ def test_whoever_is_free_first_goes_to_the_least_busy_ambassador(make, client, d
     # Another organisation's load does not count.
     elsewhere = make.org()
     make_conversation(make, elsewhere, make.member(elsewhere).user_id, held_only.id)
-    assert held_only.id > busy.id  # so the pick is not the lowest id by chance of ordering
+    assert me.id < busy.id < free.id < held_only.id  # the pick is not the lowest id by chance
     login(client, me)
     english(client)
 

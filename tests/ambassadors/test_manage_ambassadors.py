@@ -293,3 +293,23 @@ def test_an_ambassador_without_a_profile_gets_one_on_first_save(make, client, db
     assert response.status_code == 302
     profile = profile_of(dbs, org, role_only.id)
     assert profile.intro == "Hi" and profile.phone and not profile.in_person
+
+
+def test_manage_page_runs_the_same_number_of_queries_for_2_or_20_ambassadors(
+    make, client, count_queries
+):
+    def queries(number: int) -> int:
+        org = make.org()
+        for index in range(number):
+            make_ambassador(make, org, user_kwargs={"name": f"Ambassador {index}"})
+            make.member(org, name=f"Colleague {index}")
+        login(client, make.admin(org).user)
+        english(client)
+        client.get(url(org, "manage"))  # warm up (session, language)
+        with count_queries() as counter:
+            response = client.get(url(org, "manage"))
+        assert response.status_code == 200
+        assert text_of(response).count("Yes, retire Ambassador") == number
+        return counter.count
+
+    assert queries(2) == queries(20)
