@@ -294,6 +294,7 @@ def _audit_labels() -> dict[str, str]:
         "ambassador.appointed": _("Learning ambassador appointed"),
         "ambassador.retired": _("Learning ambassador retired"),
         "ambassador.profile_changed": _("Learning ambassador profile changed"),
+        "conversation.refused": _("Someone tried to open a conversation that is not theirs"),
     }
 
 
