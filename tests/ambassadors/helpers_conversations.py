@@ -4,19 +4,23 @@ never leak, next steps, follow-ups and private notes (owner session, no app)."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from app.ambassadors.models import (
+    AmbassadorConversation,
     ConversationNote,
     ConversationStatus,
     FollowUp,
     FollowUpKind,
     NextStep,
 )
+from app.notifications.models import Notification
 from app.orgs.models import Membership, MembershipRole, Role
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 from .helpers import make_ambassador, make_conversation, session_of
 
@@ -148,3 +152,56 @@ def ambassador_for(make, org, person=None) -> int:
         give_ambassador_role(session, org, admin_id)
         return admin_id
     return make_ambassador(make, org).user_id
+
+
+# --- one talk seen from both sides (the page tests) ---------------------------------------
+
+
+@dataclass
+class Talk:
+    org: Any
+    employee: Any
+    ambassador: Any
+    conversation: AmbassadorConversation
+
+    @property
+    def url(self) -> str:
+        return talk_url(self.org, self.conversation.id)
+
+    def action(self, name: str) -> str:
+        return talk_url(self.org, self.conversation.id, name)
+
+
+def arrange(make, timezone="Europe/Amsterdam", **values) -> Talk:
+    org = make.org(timezone=timezone)
+    employee = make.member(org, name="Eva Employee").user
+    ambassador = make_ambassador(make, org, user_kwargs={"name": "Amir Ambassador"}).user
+    values.setdefault("topic_text", f"{CANARY} topic")
+    values.setdefault("booked_on", date(2026, 5, 1))
+    conversation = make_conversation(make, org, employee.id, ambassador.id, **values)
+    return Talk(org, employee, ambassador, conversation)
+
+
+def as_(client, person) -> None:
+    login(client, person)
+    english(client)
+
+
+def reload(dbs, model, object_id):
+    dbs.expire_all()
+    return dbs.get(model, object_id)
+
+
+def follow_ups(dbs, conversation_id) -> dict[str, date]:
+    dbs.expire_all()
+    rows = dbs.scalars(select(FollowUp).where(FollowUp.conversation_id == conversation_id))
+    return {str(f.kind): f.due_on for f in rows}
+
+
+def notifications(dbs, user_id) -> list[Notification]:
+    dbs.expire_all()
+    return list(
+        dbs.scalars(
+            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
+        )
+    )
