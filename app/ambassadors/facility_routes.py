@@ -141,7 +141,7 @@ def delete_facility_entry(facility_entry_id: int):
     if ConfirmForm().validate_on_submit():
         remove_entry(entry)
         db.session.commit()
-        flash(_("The entry is deleted."), "success")
+        flash(_("The hours are deleted."), "success")
     return redirect_to(target)
 
 

@@ -46,7 +46,8 @@ def dashboard():
     today = org_today(union, utcnow())
     month = month_from_query(request.args.get("month"), today)
     quarters = last_quarters(today)
-    quarter = quarter_from_key(request.args.get("quarter"), quarters) or quarters[0]
+    chosen = quarter_from_key(request.args.get("quarter"), quarters)
+    quarter = chosen or quarters[0]
     this_month = today.replace(day=1)
     return render_template(
         "unions/dashboard/index.html",
@@ -55,6 +56,8 @@ def dashboard():
         ),
         quarters=list(reversed(quarters)),
         quarter=quarter,
+        keep_quarter={"quarter": chosen.key} if chosen else {},
+        keep_month=month_key(month) if month != this_month else None,
         month=month,
         previous_month=month_key(previous_month(month)),
         next_month=month_key(next_month(month)) if month < this_month else None,

@@ -244,7 +244,7 @@ def test_delete_my_own_entry(client, make, dbs, frozen):
 
     assert response.status_code == 302 and response.location.endswith("?month=2026-04")
     assert _count(dbs) == 0
-    assert "The entry is deleted." in text_of(client.get(response.location))
+    assert "The hours are deleted." in text_of(client.get(response.location))
 
 
 @pytest.mark.parametrize("who", ["other ambassador", "admin", "admin and ambassador"])

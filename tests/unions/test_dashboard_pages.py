@@ -288,3 +288,20 @@ def test_a_union_without_agreements(client, make, frozen):
     _coordinator(client, make, union)
     page = text_of(client.get(_url(union)))
     assert "No company has an active learning agreement with your union yet." in page
+
+
+def test_the_chosen_quarter_and_month_stay_when_choosing_the_other(client, make, world, frozen):
+    alpha = world["companies"]["alpha"]
+    _coordinator(client, make, world["union"])
+
+    page = text_of(client.get(_url(world["union"], "?quarter=2026-1&month=2026-04")))
+
+    assert "What came of the conversations in January to March 2026" in page
+    assert row_cell(company_row(page, alpha.id, "outcomes-heading"), "set_goal") == "4"
+    assert "Facility hours in April 2026" in page
+    assert "?month=2026-03&quarter=2026-1" in page or "?quarter=2026-1&month=2026-03" in page
+    assert "?quarter=2026-2&month=2026-04" in page
+    # A quarter outside the last four, or nonsense, shows this quarter.
+    for odd in ("2025-1", "x"):
+        odd_page = text_of(client.get(_url(world["union"], f"?quarter={odd}")))
+        assert "What came of the conversations in April to June 2026" in odd_page
