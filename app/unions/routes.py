@@ -2,5 +2,6 @@
 
 from . import offer_routes  # noqa: F401
 from . import scope  # noqa: F401
+from . import dashboard_routes  # noqa: F401
 from . import agreement_routes  # noqa: F401
 from . import caseload_routes  # noqa: F401
