@@ -85,6 +85,13 @@ def both_parties(agreement_or_ids, user_id: int | None) -> Iterator[None]:
         yield
 
 
+def _lock(agreement: LearningAgreement) -> None:
+    """Re-read the agreement and hold its row (PostgreSQL) until the transaction ends: two
+    admins pressing "Approve" at once act one after the other, and the second finds it
+    done."""
+    db.session.refresh(agreement, with_for_update=True)
+
+
 def side_of(agreement: LearningAgreement, org_id: int) -> Side:
     return Side.union if org_id == agreement.union_id else Side.company
 
@@ -159,6 +166,7 @@ def propose_agreement(
 def approve_agreement(agreement: LearningAgreement, actor_id: int, now: datetime) -> bool:
     """The company admin says yes: reps become ambassadors in the company and the union's
     offers are shared. False (nothing changed) unless the agreement waits for approval."""
+    _lock(agreement)
     if agreement.status != AgreementStatus.proposed:
         return False
     agreement.status = AgreementStatus.active
@@ -175,6 +183,7 @@ def approve_agreement(agreement: LearningAgreement, actor_id: int, now: datetime
 def decline_agreement(agreement: LearningAgreement, actor_id: int, now: datetime) -> bool:
     """The company admin says no to a proposal. A changed agreement that was active before
     stops: reps leave, offers are withdrawn. False unless it waits for approval."""
+    _lock(agreement)
     if agreement.status != AgreementStatus.proposed:
         return False
     was_active = agreement.approved_at is not None
@@ -203,6 +212,7 @@ def change_agreement(
 ) -> bool:
     """New terms from either side (see the module's docstring for what follows). The union
     may also change its reps and message. False when nothing changed or it is closed."""
+    _lock(agreement)
     if agreement.status not in OPEN:
         return False
     changed = [name for name in TERMS if getattr(agreement, name) != terms[name]]
@@ -244,6 +254,7 @@ def change_agreement(
 def end_agreement(agreement: LearningAgreement, side: Side, actor_id: int, now: datetime) -> bool:
     """Either side ends the agreement: reps leave the company, offers are withdrawn, the
     union sees no more figures. False when it was closed already."""
+    _lock(agreement)
     if agreement.status not in OPEN:
         return False
     was_active = agreement.approved_at is not None

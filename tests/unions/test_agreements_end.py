@@ -53,9 +53,16 @@ def session_of_parties():
     return _session()
 
 
-def _cross_firm(app, union_id, rep_id):
+def _cross_firm(app, p):
+    """What the union's pages may read across firms, as in their requests: the companies
+    sharing reports (the coordinator's dashboard) and the rep's caseload companies."""
     with app.app_context():
-        return company_ids_sharing(union_id, "reports"), ambassador_org_ids(rep_id)
+        with org_context((p.union.id,), p.coordinator.id):
+            sharing = company_ids_sharing(p.union.id, "reports")
+        with org_context((p.union.id,), p.rep.id):
+            caseload = ambassador_org_ids(p.rep.id)
+        db.session.rollback()
+    return sharing, caseload
 
 
 @pytest.mark.parametrize("who_ends", ["company_admin", "coordinator"])
@@ -95,7 +102,7 @@ def test_ending_closes_the_company_to_the_rep_on_her_next_request(
     caseload = text_of(rep_browser.get(union_url(p.union, "/caseload")))
     assert "Bakkerij De Boer" in caseload and "Eddy Employee" in caseload
     assert talk_url in caseload
-    assert _cross_firm(app, p.union.id, p.rep.id) == ([p.company.id], [p.company.id])
+    assert _cross_firm(app, p) == ([p.company.id], [p.company.id])
 
     # One side ends the agreement.
     ender = getattr(p, who_ends)
@@ -122,7 +129,7 @@ def test_ending_closes_the_company_to_the_rep_on_her_next_request(
     assert caseload.status_code == 200  # still signed in, still a rep of the union
     assert "Bakkerij De Boer" not in text_of(caseload) and talk_url not in text_of(caseload)
     # No cross-firm reads left for the union (the coordinator's dashboard uses these).
-    assert _cross_firm(app, p.union.id, p.rep.id) == ([], [])
+    assert _cross_firm(app, p) == ([], [])
     membership = membership_of(dbs, p.company, p.rep)
     assert not membership.active and membership.disabled_at is not None
     assert roles_of(dbs, p.company, p.rep) == {"employee"}  # the ambassador role is gone
