@@ -103,4 +103,5 @@ class StepDoneForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    outcome = _outcome_field(_l("How is it going?"), required=True)
+    # Not "outcome": the record form on the same page has that field (ids must differ).
+    check_in_outcome = _outcome_field(_l("How is it going?"), required=True)

@@ -362,10 +362,10 @@ def follow_up(follow_up_id: int):
     conversation_ = ambassador_conversation_or_404(item.conversation_id)
     form = FollowUpForm() if request.method == "POST" else FollowUpForm(formdata=None)
     if request.method == "GET":
-        form.outcome.data = item.outcome or conversation_.outcome or ""
+        form.check_in_outcome.data = item.outcome or conversation_.outcome or ""
     elif form.validate_on_submit():
         service.record_follow_up(
-            conversation_, item, Outcome(form.outcome.data), _today(), utcnow()
+            conversation_, item, Outcome(form.check_in_outcome.data), _today(), utcnow()
         )
         db.session.commit()
         return _done(conversation_, _("Check-in saved."), "follow-ups")

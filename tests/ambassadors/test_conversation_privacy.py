@@ -161,6 +161,7 @@ def send(client, method: str, path: str, headers, token: str):
             "at": "10:00",
             "place": "Canteen",
             "outcome": "no_action",
+            "check_in_outcome": "no_action",
             "done": "1",
         }
     return client.open(path, method=method, data=data, headers=headers)

@@ -6,6 +6,7 @@ is told without a word of the content."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -381,3 +382,15 @@ def test_messages_carry_names_and_ids_never_the_content(client, dbs, make, talk)
         inbox = text_of(client.get(f"/o/{talk.org.slug}/notifications/"))
         assert CANARY not in inbox
         assert "your talk" in inbox or "a next step" in inbox
+
+
+def test_every_form_field_on_the_ambassadors_page_has_its_own_id(client, make, talk):
+    """Labels point at the right field: no two elements share an id."""
+    add_next_step(make, talk.conversation, "Stap")
+    add_follow_up(make, talk.conversation)
+    as_(client, talk.ambassador)
+    send(client, talk.org, talk.action("notes"), {"body": "Aantekening"})
+    page = text_of(client.get(talk.url))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert 'id="check_in_outcome"' in page and 'id="outcome"' in page
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

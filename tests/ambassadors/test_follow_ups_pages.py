@@ -51,10 +51,16 @@ def test_recording_a_check_in_closes_it_and_sets_the_talks_outcome(client, dbs, 
     assert "Check-in after the next step" in text_of(page)
 
     response = send(
-        client, talk.org, follow_up_url(talk, talk.reminder.id), {"outcome": "started_course"}
+        client,
+        talk.org,
+        follow_up_url(talk, talk.reminder.id),
+        {"check_in_outcome": "started_course"},
     )
     again = send(
-        client, talk.org, follow_up_url(talk, talk.reminder.id), {"outcome": "started_course"}
+        client,
+        talk.org,
+        follow_up_url(talk, talk.reminder.id),
+        {"check_in_outcome": "started_course"},
     )
 
     assert response.status_code == again.status_code == 302
@@ -78,7 +84,7 @@ def test_a_check_in_needs_an_outcome(client, dbs, talk):
             client,
             talk.org,
             follow_up_url(talk, talk.reminder.id),
-            {"outcome": ""},
+            {"check_in_outcome": ""},
             headers=headers,
         )
         assert response.status_code == 400
@@ -94,7 +100,7 @@ def test_the_check_in_form_on_the_talk_is_swapped_by_htmx(client, dbs, talk):
         client,
         talk.org,
         follow_up_url(talk, talk.reminder.id),
-        {"outcome": "no_action"},
+        {"check_in_outcome": "no_action"},
         headers=HX,
     )
     assert response.status_code == 200
