@@ -150,7 +150,6 @@ def _agreement_context(agreement: LearningAgreement, notice: str | None = None) 
         "reps": agreement_reps(agreement.id),
         "check": check,
         "names": names,
-        "confirm": ConfirmForm(),
         "is_open": agreement.status in OPEN,
         "notice": notice,
     }

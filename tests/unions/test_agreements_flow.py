@@ -471,3 +471,28 @@ def test_admins_of_the_union_also_work_with_agreements(client, dbs, parties):
     assert len(agreements(dbs)) == 1
     assert [n.payload["event"] for n in notifications(dbs, p.company_admin)] == ["proposed"]
     assert notifications(dbs, p.union_admin) == []  # nothing about their own proposal
+
+
+def test_the_union_withdraws_a_proposal(client, dbs, parties):
+    p = parties
+    [agreement] = _proposed(client, p)
+    sign_in(client, p.company_admin)
+    page = visible_text(client.get(agreement_url(p.company, agreement.id)))
+    assert "Say no" in page and "End the agreement" not in page
+    sign_in(client, p.coordinator)
+    page = visible_text(client.get(agreement_url(p.union, agreement.id)))
+    assert "Withdraw the proposal" in page and "End the agreement" not in page
+
+    post(
+        client,
+        agreement_url(p.union, agreement.id, "/end"),
+        token_from=agreement_url(p.union, agreement.id),
+    )
+
+    [agreement] = agreements(dbs)
+    assert agreement.status == AgreementStatus.ended
+    assert membership_of(dbs, p.company, p.rep) is None
+    assert [n.payload["event"] for n in notifications(dbs, p.company_admin)] == [
+        "proposed",
+        "ended",
+    ]
