@@ -172,9 +172,10 @@ def _absolute(path: str) -> str:
 
 
 def _org_slug_from_next(next_url: str | None) -> str | None:
-    """The organisation a person was on their way to (from ``/o/<slug>/...``), if any."""
+    """The organisation a person was on their way to (from ``/o/<slug>/...`` or the
+    ambassadors' short link ``/a/<slug>``), if any."""
     next_url = safe_next(next_url)
-    if not next_url or not next_url.startswith("/o/"):
+    if not next_url or not next_url.startswith(("/o/", "/a/")):
         return None
     return next_url.split("/")[2] or None
 
