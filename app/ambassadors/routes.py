@@ -1,7 +1,9 @@
-"""Route modules of the ambassadors blueprint (each area adds its module here)."""
+"""Route modules of the ambassadors blueprint."""
 
-from . import access  # noqa: F401
-from . import conversation_routes  # noqa: F401
-from . import directory_routes  # noqa: F401
-from . import manage_routes  # noqa: F401
-from . import facility_routes, report_routes  # noqa: F401
+from . import (  # noqa: F401
+    conversation_routes,
+    directory_routes,
+    facility_routes,
+    manage_routes,
+    report_routes,
+)

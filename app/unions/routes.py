@@ -1,7 +1,8 @@
-"""Route modules of the unions blueprint (each area adds its module here)."""
+"""Route modules of the unions blueprint."""
 
-from . import offer_routes  # noqa: F401
-from . import scope  # noqa: F401
-from . import dashboard_routes  # noqa: F401
-from . import agreement_routes  # noqa: F401
-from . import caseload_routes  # noqa: F401
+from . import (  # noqa: F401
+    agreement_routes,
+    caseload_routes,
+    dashboard_routes,
+    offer_routes,
+)
