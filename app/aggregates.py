@@ -20,6 +20,8 @@ class Count:
     key: Hashable
     count: int
     people: int
+    # This cell's own minimum (a company's k in a row of companies); None: the table's.
+    min_group_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def suppress_counts(
     by_key = {c.key: c for c in counts}
     order = list(dict.fromkeys([*keys, *by_key]))
     rows = [by_key.get(k) or Count(k, 0, 0) for k in order]
-    hidden = {r.key for r in rows if r.people < min_group_size}
+    hidden = {r.key for r in rows if r.people < (r.min_group_size or min_group_size)}
     total_shown = total is not None and total.people >= min_group_size
     if total_shown and _one_hidden_with_people(rows, hidden):
         # Total minus the shown cells would give that one cell's number: hide the

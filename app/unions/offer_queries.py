@@ -54,13 +54,11 @@ def suppress_per_company(
 ) -> CountTable:
     """``suppress_counts`` for one row of cells that each have their own threshold.
 
-    ``counts`` maps a key to (sign-ups, distinct people); ``thresholds`` a key to its k.
-    The helper compares people with one k; adding (K - k) to the people of a non-empty
-    cell, with K the largest k of the row, makes "people < K" exactly "people < its own
-    k", so one call applies every company's rule *and* the complementary suppression
+    ``counts`` maps a key to (sign-ups, distinct people); ``thresholds`` a key to its k:
+    each cell is hidden below its own company's k, and the complementary suppression runs
     across the row. ``total_known``: the total is public anyway (places left on an event
     with a capacity), so it is shown and the cells are protected against it; otherwise
-    the total itself is hidden below K (``default_k`` when the row has no cells).
+    the total itself is hidden below the strictest k (``default_k`` when there are no cells).
     """
     strictest = max(thresholds.values(), default=default_k)
     cells = []
@@ -68,8 +66,7 @@ def suppress_per_company(
     for key in keys:
         count, people = counts.get(key, (0, 0))
         people_in_row += people
-        shifted = people + (strictest - thresholds[key]) if people > 0 else 0
-        cells.append(Count(key, count, shifted))
+        cells.append(Count(key, count, people, thresholds[key]))
     total_people = max(people_in_row, strictest) if total_known else people_in_row
     return suppress_counts(cells, Count("total", total, total_people), strictest, keys=keys)
 
