@@ -58,10 +58,10 @@ AUTHOR_MATCH = "author_id = nullif(current_setting('app.user_id', true), '')::in
 
 
 def enable_person_rls(table: str, person_match: str) -> None:
-    """Row-level security for rows of one or two people (PRODUCT §4.1): reading needs the
-    organisation *and* the person in ``app.user_id``; writing needs the organisation (the
-    data layer checks the person). A SECURITY DEFINER report function run as the owner may
-    read within the organisations of ``app.org_ids``."""
+    """Row-level security for rows of one or two people (PRODUCT §4.1): reading and writing
+    need the organisation *and* the person in ``app.user_id`` (nobody writes a note "by"
+    someone else, or a talk naming two other people). A SECURITY DEFINER report function
+    run as the owner may read within the organisations of ``app.org_ids``."""
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -70,5 +70,5 @@ def enable_person_rls(table: str, person_match: str) -> None:
     op.execute(
         f"CREATE POLICY org_isolation ON {table} "
         f"USING ({ORG_MATCH} AND ({person_match} OR {owner_match(table)})) "
-        f"WITH CHECK ({ORG_MATCH})"
+        f"WITH CHECK ({ORG_MATCH} AND {person_match})"
     )

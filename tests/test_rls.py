@@ -37,6 +37,15 @@ pg_only = pytest.mark.skipif(
 # Tables with an org_id that no organisation owns. Each needs its reason; its org_id must
 # stay nullable (organisation-owned tables have org_id NOT NULL, ARCHITECTURE §2).
 NOT_ORG_OWNED: dict[str, str] = {}
+# Tables whose rows belong to one or two people (app.rls.enable_person_rls).
+PERSON_PRIVATE_TABLES = frozenset(
+    {
+        "ambassador_conversations",
+        "ambassador_next_steps",
+        "ambassador_follow_ups",
+        "ambassador_notes",
+    }
+)
 
 ORG_COLUMNS = text(
     """
@@ -112,11 +121,17 @@ def test_every_table_with_org_id_has_forced_row_level_security(owner_engine):
         if not any("app.org_ids" in (p.qual or "") for p in mine):
             problems.append(f"{row.relname}: no policy reads app.org_ids")
         for policy in mine:
+            # Rows of one or two people (PRODUCT §4.1) also check the person on write;
+            # every other table's writes depend on the organisation only.
+            person_private = row.relname in PERSON_PRIVATE_TABLES
             if policy.cmd in {"ALL", "INSERT", "UPDATE"} and (
                 "app.org_ids" not in (policy.with_check or "")
-                or "app.user_id" in (policy.with_check or "")
+                or ("app.user_id" in (policy.with_check or "")) != person_private
             ):
-                problems.append(f"{row.relname}: WITH CHECK must match org_id on app.org_ids only")
+                problems.append(
+                    f"{row.relname}: WITH CHECK must match org_id on app.org_ids"
+                    + (" and the person" if person_private else " only")
+                )
     for row in rows:
         if row.relkind == "v" and "security_invoker=true" not in row.options:
             problems.append(f"view {row.relname}: needs WITH (security_invoker = true)")

@@ -205,7 +205,13 @@ REGISTRY: tuple[Entry, ...] = (
         {"employee_id": DELETE, "ambassador_id": UNLINK},
         rows=lambda p: FollowUp.employee_id == p.id,
     ),
-    Entry(ConversationNote, "ambassador_notes_you_wrote", {"author_id": DELETE}),
+    # Notes you wrote as an ambassador are about a colleague: only that you wrote them.
+    Entry(
+        ConversationNote,
+        "ambassador_notes_you_wrote",
+        {"author_id": DELETE},
+        drop=frozenset({"body"}),
+    ),
     Entry(
         AmbassadorProfile,
         "ambassador_profile",

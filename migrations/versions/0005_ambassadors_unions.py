@@ -33,7 +33,7 @@ COUNTS_FUNCTION = """
 CREATE OR REPLACE FUNCTION ambassador_conversation_counts(p_since date)
 RETURNS TABLE (org_id int, year int, quarter int, dimension text, value text,
                conversations bigint, people bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   WITH c AS (
     SELECT org_id, extract(year FROM booked_on)::int AS year,
            extract(quarter FROM booked_on)::int AS quarter, topic, outcome, employee_id
@@ -51,13 +51,19 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 $$
 """
 
-# Places taken on an offer with a capacity, across every organisation that sees it (U4).
+# Places taken on an offer with a capacity, across every organisation that sees it (U4);
+# only for an offer that an organisation of app.org_ids owns or sees (else 0).
 PLACES_FUNCTION = """
 CREATE OR REPLACE FUNCTION offer_places_taken(p_offer_id int)
 RETURNS bigint
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT count(*) FROM offer_signups
   WHERE offer_id = p_offer_id AND status IN ('signed_up', 'completed')
+    AND EXISTS (
+      SELECT 1 FROM offers
+      WHERE offers.id = p_offer_id AND (""" + ORG_MATCH + """
+        OR offers.id IN (SELECT offer_id FROM offer_visibility WHERE """ + ORG_MATCH + """))
+    )
 $$
 """
 

@@ -16,7 +16,7 @@ from app.rls import ORG_MATCH
 OPEN_LOAD_FUNCTION = """
 CREATE OR REPLACE FUNCTION ambassador_open_load(p_org_id int)
 RETURNS TABLE (ambassador_id int, open_count bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT ambassador_id, count(*)
     FROM ambassador_conversations
    WHERE org_id = p_org_id AND ambassador_id IS NOT NULL

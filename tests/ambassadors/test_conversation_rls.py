@@ -133,3 +133,63 @@ def test_counts_cover_everyone_yet_only_the_context_organisations(app, make, tal
     assert sum(c.conversations for c in totals) == 2
     third = [c for c in counts if (c.year, c.quarter, c.dimension) == (2026, 3, "topic")]
     assert [(c.value, c.conversations, c.people) for c in third] == [("future", 1, 1)]
+
+
+def _as(conn, org_ids, user_id) -> None:
+    conn.execute(
+        text(
+            "SELECT set_config('app.org_ids', :org, true), set_config('app.user_id', :user, true)"
+        ),
+        {"org": ",".join(str(i) for i in org_ids), "user": str(user_id or "")},
+    )
+
+
+@pg_only
+def test_nobody_writes_a_private_row_in_someone_elses_name(app_engine, talk):
+    """Raw SQL as the manager: a note 'by' the ambassador, or a talk between two other
+    people, is refused by the database itself."""
+    from sqlalchemy.exc import ProgrammingError
+
+    org, ambassador, employee, manager, conversation = talk
+    attempts = (
+        "INSERT INTO ambassador_notes (org_id, conversation_id, author_id, body, created_at) "
+        f"VALUES ({org.id}, {conversation.id}, {ambassador.id}, 'forged', now())",
+        "INSERT INTO ambassador_conversations (org_id, employee_id, ambassador_id, channel, "
+        "status, booked_on, topic_text, summary, client_token, created_at, updated_at) "
+        f"VALUES ({org.id}, {employee.id}, {ambassador.id}, 'phone', 'requested', "
+        "current_date, '', '', 'forged', now(), now())",
+    )
+    for statement in attempts:
+        with app_engine.connect() as conn:
+            _as(conn, (org.id,), manager.id)
+            with pytest.raises(ProgrammingError, match="row-level security"):
+                conn.execute(text(statement))
+            conn.rollback()
+
+
+@pg_only
+def test_places_taken_counts_only_offers_the_context_may_see(app_engine, make):
+    """offer_places_taken runs as the owner; called with another organisation's offer it
+    answers 0, so it cannot be used to count someone else's sign-ups."""
+    from app.offers.models import OfferSignup, SignupStatus
+
+    mine, theirs = make.org(), make.org()
+    offer = make.offer(theirs, capacity=10)
+    session = session_of(make)
+    for _ in range(3):
+        session.add(
+            OfferSignup(
+                org_id=theirs.id,
+                offer_id=offer.id,
+                user_id=make.member(theirs).user_id,
+                status=SignupStatus.signed_up,
+            )
+        )
+    session.commit()
+    counts = {}
+    for org in (mine, theirs):
+        with app_engine.connect() as conn:
+            _as(conn, (org.id,), None)
+            counts[org.slug] = conn.scalar(text(f"SELECT offer_places_taken({offer.id})"))
+            conn.rollback()
+    assert counts == {mine.slug: 0, theirs.slug: 3}
