@@ -323,3 +323,31 @@ def test_no_redirect_off_site_after_sign_in(app, client, make, target):
 def test_no_redirect_off_site_after_language_change(client, target):
     response = post_form(client, "/language", {"locale": "en", "next": target})
     assert response.status_code == 302 and response.location == "/"
+
+
+def test_the_person_sees_every_sign_in_card_made_for_them_and_its_use(app, client, make):
+    """A card lets whoever holds it sign in as the person (an admin could use it to read
+    their talks with an ambassador): the person's account page shows when a card was made,
+    by whom, and when it was used; it is the person's own list, nobody else's."""
+    org = make.org()
+    admin = make.admin(org, name="Anna Beheer")
+    worker = make.member(org, name="Piet", email=None, username="piet.w")
+    colleague = make.member(org, name="Karel", email=None, username="karel.k")
+    login(client, admin.user)
+    url = f"/o/{org.slug}/admin/members/{worker.id}"
+    page = client.post(f"{url}/card", data={"csrf_token": csrf_token(client, url)})
+    code = re.search(r'class="code">([A-Z0-9-]{14})<', page.get_data(as_text=True)).group(1)
+
+    worker_client = app.test_client()
+    login(worker_client, worker.user)
+    before = worker_client.get("/account").get_data(as_text=True)
+    assert "Sign-in cards made for you" in before and "Anna Beheer" in before
+    assert "Not used." in before
+
+    post_form(app.test_client(), "/login/code", {"username": "piet.w", "code": code})
+    after = worker_client.get("/account").get_data(as_text=True)
+    assert "Used on" in after and "Not used." not in after
+
+    other = app.test_client()
+    login(other, colleague.user)
+    assert "Sign-in cards made for you" not in other.get("/account").get_data(as_text=True)

@@ -37,6 +37,7 @@ from .services import (
     mark_signed_in,
     send_sign_in_link,
     set_credential,
+    signin_cards_made_for,
 )
 
 
@@ -324,4 +325,5 @@ def account():
         "accounts/account.html",
         language_form=LanguageForm(locale=str(get_locale())),
         memberships=active_memberships(current_user.id, include_former=True),
+        signin_cards=signin_cards_made_for(current_user.id),
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -247,6 +247,21 @@ def signin_card_allowed(user: User, org_id: int) -> bool:
     # Reading the person's own memberships: allowed through app.user_id on PostgreSQL.
     with org_context(current_org_ids() or (), user.id):
         return db.session.scalars(statement).first() is None
+
+
+def signin_cards_made_for(user_id: int, limit: int = 5) -> list:
+    """The last sign-in cards an admin made for this person (when, by whom, used when).
+
+    Shown on the person's own account page: a card lets whoever holds it sign in as the
+    person, so the person must be able to see that one was made and used."""
+    maker = aliased(User)
+    return db.session.execute(
+        select(SignInToken.created_at, SignInToken.used_at, maker.name.label("made_by"))
+        .outerjoin(maker, maker.id == SignInToken.created_by_id)
+        .where(SignInToken.user_id == user_id, SignInToken.purpose == TokenPurpose.signin_code)
+        .order_by(SignInToken.created_at.desc(), SignInToken.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def create_signin_code(user: User, now: datetime, org_id: int, created_by_id: int) -> str:
