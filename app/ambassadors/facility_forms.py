@@ -10,12 +10,11 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ..development.goal_forms import PlainDateField, client_token_field
-from ..development.log_forms import parse_hours
+from ..development.log_forms import EARLIEST, check_past_date, parse_hours
 from ..forms import options
 from .models import FacilityActivity
 
 MAX_HOURS_PER_ENTRY = 24
-EARLIEST = date(2000, 1, 1)
 
 ACTIVITY_CHOICES = (
     (FacilityActivity.conversations, _l("Conversations")),
@@ -64,19 +63,4 @@ class FacilityForm(FlaskForm):
 
     def check_date(self, today: date) -> bool:
         """The date is not in the future where the organisation is (and not before 2000)."""
-        day = self.worked_on.data
-        if day is None:
-            return False
-        if day > today:
-            self.worked_on.errors = [
-                *self.worked_on.errors,
-                _l("The date cannot be in the future."),
-            ]
-            return False
-        if day < EARLIEST:
-            self.worked_on.errors = [
-                *self.worked_on.errors,
-                _l("Give a date after 1 January 2000."),
-            ]
-            return False
-        return True
+        return check_past_date(self.worked_on, today, EARLIEST)

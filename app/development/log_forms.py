@@ -20,6 +20,23 @@ TITLE_MAX = 200
 NOTES_MAX = 2000
 MAX_HOURS = 200
 EARLIEST = date(2000, 1, 1)
+
+
+def check_past_date(field, today: date, earliest: date) -> bool:
+    """A date field's day is set, not after ``today`` (where the organisation is) and not
+    before ``earliest``; otherwise the field gets a clear error."""
+    day = field.data
+    if day is None:
+        return False
+    if day > today:
+        field.errors = [*field.errors, _l("The date cannot be in the future.")]
+        return False
+    if day < earliest:
+        field.errors = [*field.errors, _l("Give a date after 1 January 2000.")]
+        return False
+    return True
+
+
 # 1.5, 1,5 (Dutch), 2, 0.25: at most two decimals, no thousands separators.
 HOURS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
 
@@ -103,22 +120,7 @@ class LogForm(FlaskForm):
 
     def check_date(self, today: date) -> bool:
         """The date is not in the future where the organisation is (and not absurdly old)."""
-        day = self.learned_on.data
-        if day is None:
-            return False
-        if day > today:
-            self.learned_on.errors = [
-                *self.learned_on.errors,
-                _l("The date cannot be in the future."),
-            ]
-            return False
-        if day < EARLIEST:
-            self.learned_on.errors = [
-                *self.learned_on.errors,
-                _l("Give a date after 1 January 2000."),
-            ]
-            return False
-        return True
+        return check_past_date(self.learned_on, today, EARLIEST)
 
 
 class EditLogForm(LogForm):
