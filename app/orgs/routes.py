@@ -16,6 +16,7 @@ from ..forms import options, query_int
 from ..htmx import render
 from ..permissions import require_roles
 from ..tenancy import scoped_get_or_404
+from ..unions.agreements import take_back_places_of
 from . import bp
 from .forms import (
     ConfirmForm,
@@ -101,6 +102,8 @@ def member(membership_id: int):
         else:
             update_member(membership, form.team_id.data, form.job_title.data, current_user.id)
             set_roles(membership, form.roles.data, current_user.id)
+            if str(Role.rep) in current_roles and str(Role.rep) not in form.roles.data:
+                _left_union_work(membership)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.member", membership_id=membership.id))
@@ -115,6 +118,13 @@ def member(membership_id: int):
     ), (400 if form.errors else 200)
 
 
+def _left_union_work(membership: Membership) -> None:
+    """Someone switched off in a union, or no longer its rep, stops working in companies
+    through its learning agreements (app/unions decides what that takes)."""
+    if g.org.kind == OrgKind.union:
+        take_back_places_of(g.org.id, membership.user_id, current_user.id, utcnow())
+
+
 @bp.post("/members/<int:membership_id>/disable")
 @require_roles(Role.admin)
 def disable(membership_id: int):
@@ -124,6 +134,7 @@ def disable(membership_id: int):
             flash(_("You cannot switch off your own access."), "error")
         else:
             disable_member(membership, user, current_user.id, utcnow())
+            _left_union_work(membership)
             db.session.commit()
             flash(_("%(name)s can no longer sign in here.", name=user.name), "success")
     return redirect(url_for("orgs.member", membership_id=membership.id))
@@ -291,6 +302,7 @@ def _audit_labels() -> dict[str, str]:
         "agreement.declined": _("Learning agreement declined"),
         "agreement.changed": _("Learning agreement changed"),
         "agreement.ended": _("Learning agreement ended"),
+        "agreement.rep_left": _("Union rep taken off a learning agreement"),
         "ambassador.appointed": _("Learning ambassador appointed"),
         "ambassador.retired": _("Learning ambassador retired"),
         "ambassador.profile_changed": _("Learning ambassador profile changed"),

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import MAX_ID
@@ -125,3 +125,14 @@ class ProposeAgreementForm(AgreementTermsForm):
         ],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class AnswerForm(FlaskForm):
+    """The company admin's "Approve" or "Say no": the CSRF token and the version of the
+    terms on the admin's screen (``terms_version``); an answer to older terms is refused."""
+
+    version = HiddenField(validators=[Optional(), Length(max=64)])
+
+    def seen_version(self) -> str:
+        """What the page showed; a form without it matches no terms at all."""
+        return (self.version.data or "").strip()

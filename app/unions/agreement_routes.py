@@ -25,7 +25,12 @@ from ..permissions import only_in, require_roles
 from ..tenancy import org_context
 from ..timeutil import org_today
 from . import bp
-from .agreement_forms import AgreementTermsForm, ProposeAgreementForm, company_address
+from .agreement_forms import (
+    AgreementTermsForm,
+    AnswerForm,
+    ProposeAgreementForm,
+    company_address,
+)
 from .agreement_queries import (
     agreement_reps,
     agreement_rows,
@@ -38,8 +43,10 @@ from .agreements import (
     OPEN,
     AgreementExists,
     Side,
+    TermsChanged,
     both_parties,
     side_of,
+    terms_version,
 )
 from .agreements import (
     approve_agreement as approve,
@@ -152,6 +159,12 @@ def _agreement_context(agreement: LearningAgreement, notice: str | None = None) 
         "names": names,
         "is_open": agreement.status in OPEN,
         "notice": notice,
+        # The approve and decline forms carry the version of the terms shown here.
+        "version": (
+            terms_version(agreement)
+            if side == Side.company and agreement.status == AgreementStatus.proposed
+            else None
+        ),
     }
 
 
@@ -167,14 +180,16 @@ def agreement(agreement_id: int):
     )
 
 
-def _after_action(item: LearningAgreement, done: bool, message: str, nothing: str):
+def _after_action(
+    item: LearningAgreement, done: bool, message: str, nothing: str, category: str = "info"
+):
     """Back to the agreement: htmx gets the refreshed part, a browser a redirect."""
     text = message if done else nothing
     if htmx and not htmx.boosted:
         return render_template(
             "unions/agreements/_agreement.html", **_agreement_context(item, notice=text)
         )
-    flash(text, "success" if done else "info")
+    flash(text, "success" if done else category)
     return redirect_to(url_for("unions.agreement", agreement_id=item.id))
 
 
@@ -185,40 +200,39 @@ def _company_agreement_or_404(agreement_id: int) -> LearningAgreement:
     return item
 
 
+def _answer(agreement_id: int, answer, done_text: str):
+    """Approve or decline, for the terms the admin saw: if the union changed them since the
+    page was shown, nothing happens and the admin sees the new terms."""
+    item = _company_agreement_or_404(agreement_id)
+    done = False
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            with both_parties(item, current_user.id):
+                done = answer(item, current_user.id, utcnow(), form.seen_version())
+                db.session.commit()
+        except TermsChanged:
+            db.session.rollback()
+            return _after_action(
+                item, False, "", _("The union changed the terms. Have a look again."), "error"
+            )
+    return _after_action(item, done, done_text, _("This agreement does not wait for approval."))
+
+
 @bp.post("/agreements/<int:agreement_id>/approve")
 @only_in("company")
 @require_roles(Role.admin)
 def approve_agreement(agreement_id: int):
     """The company admin says yes: the named reps start as ambassadors here."""
-    item = _company_agreement_or_404(agreement_id)
-    done = False
-    if ConfirmForm().validate_on_submit():
-        with both_parties(item, current_user.id):
-            done = approve(item, current_user.id, utcnow())
-            db.session.commit()
-    return _after_action(
-        item,
-        done,
-        _("The agreement is approved."),
-        _("This agreement does not wait for approval."),
-    )
+    return _answer(agreement_id, approve, _("The agreement is approved."))
 
 
 @bp.post("/agreements/<int:agreement_id>/decline")
 @only_in("company")
 @require_roles(Role.admin)
 def decline_agreement(agreement_id: int):
-    item = _company_agreement_or_404(agreement_id)
-    done = False
-    if ConfirmForm().validate_on_submit():
-        with both_parties(item, current_user.id):
-            done = decline(item, current_user.id, utcnow())
-            db.session.commit()
-    return _after_action(
-        item,
-        done,
-        _("You said no to this proposal. The union gets a message."),
-        _("This agreement does not wait for approval."),
+    return _answer(
+        agreement_id, decline, _("You said no to this proposal. The union gets a message.")
     )
 
 

@@ -22,16 +22,22 @@ company membership with the ambassador role (created when missing). When that st
 role the agreement gave is taken away, and a membership that exists only because of the
 agreement is switched off. Membership and roles are read on every request, so this counts
 from the rep's next request. Their past conversations stay with the employees.
+
+Only the union's active people with the rep role get a place. Someone the union switches
+off, or who is no longer a rep, loses the places its agreements gave them at once, and
+its open agreements no longer name them (``take_back_places_of``). A place two unions'
+agreements give the same person for one company stays while one of them is active.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import and_, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -64,6 +70,10 @@ TERMS = (
 class Side(enum.StrEnum):
     union = "union"
     company = "company"
+
+
+class TermsChanged(Exception):
+    """The agreement changed after the company admin's page was shown; nothing was done."""
 
 
 class AgreementExists(Exception):
@@ -163,12 +173,32 @@ def propose_agreement(
 # --- the company's answer ---
 
 
-def approve_agreement(agreement: LearningAgreement, actor_id: int, now: datetime) -> bool:
+def terms_version(agreement: LearningAgreement) -> str:
+    """A fingerprint of what the company admin is asked to approve: the terms, the
+    union's message and the reps it names. The approve and decline forms carry it, so an
+    answer counts only for the terms that were on the admin's screen."""
+    parts = [repr(getattr(agreement, name)) for name in TERMS]
+    parts.append(agreement.message or "")
+    parts.append(",".join(str(user_id) for user_id in _rep_user_ids(agreement.id)))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _check_seen(agreement: LearningAgreement, seen_version: str | None) -> None:
+    if seen_version is not None and seen_version != terms_version(agreement):
+        raise TermsChanged
+
+
+def approve_agreement(
+    agreement: LearningAgreement, actor_id: int, now: datetime, seen_version: str | None = None
+) -> bool:
     """The company admin says yes: reps become ambassadors in the company and the union's
-    offers are shared. False (nothing changed) unless the agreement waits for approval."""
+    offers are shared. False (nothing changed) unless the agreement waits for approval.
+    With ``seen_version`` (from the form), raises TermsChanged when the terms are no
+    longer the ones the admin saw."""
     _lock(agreement)
     if agreement.status != AgreementStatus.proposed:
         return False
+    _check_seen(agreement, seen_version)
     agreement.status = AgreementStatus.active
     agreement.approved_by_id = actor_id
     agreement.approved_at = now
@@ -180,12 +210,16 @@ def approve_agreement(agreement: LearningAgreement, actor_id: int, now: datetime
     return True
 
 
-def decline_agreement(agreement: LearningAgreement, actor_id: int, now: datetime) -> bool:
+def decline_agreement(
+    agreement: LearningAgreement, actor_id: int, now: datetime, seen_version: str | None = None
+) -> bool:
     """The company admin says no to a proposal. A changed agreement that was active before
-    stops: reps leave, offers are withdrawn. False unless it waits for approval."""
+    stops: reps leave, offers are withdrawn. False unless it waits for approval. With
+    ``seen_version``, raises TermsChanged as ``approve_agreement`` does."""
     _lock(agreement)
     if agreement.status != AgreementStatus.proposed:
         return False
+    _check_seen(agreement, seen_version)
     was_active = agreement.approved_at is not None
     agreement.status = AgreementStatus.declined
     agreement.ended_by_id = actor_id
@@ -316,10 +350,40 @@ def sync_reps(agreement: LearningAgreement, actor_id: int | None, now: datetime)
         _take_back_reps(agreement, None, actor_id, now)
 
 
+def _active_reps(union_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Those of ``user_ids`` who are active members of the union with the rep role."""
+    return set(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(
+                MembershipRole,
+                and_(
+                    MembershipRole.membership_id == Membership.id,
+                    MembershipRole.role == str(Role.rep),
+                ),
+            )
+            .where(
+                Membership.org_id == union_id,
+                Membership.active.is_(True),
+                Membership.user_id.in_(list(user_ids)),
+            )
+        )
+    )
+
+
 def _grant_reps(agreement: LearningAgreement, actor_id: int | None, now: datetime) -> None:
     reps = list(
         db.session.scalars(select(AgreementRep).where(AgreementRep.agreement_id == agreement.id))
     )
+    if not reps:
+        return
+    allowed = _active_reps(agreement.union_id, [r.user_id for r in reps])
+    gone = [r.user_id for r in reps if r.user_id not in allowed]
+    if gone:
+        # Named once, but no longer an active rep of the union: no place, and a place
+        # this agreement gave earlier ends.
+        _take_back_reps(agreement, gone, actor_id, now)
+    reps = [r for r in reps if r.user_id in allowed]
     if not reps:
         return
     memberships, _profiles = _company_places(agreement.company_id, [r.user_id for r in reps])
@@ -328,7 +392,7 @@ def _grant_reps(agreement: LearningAgreement, actor_id: int | None, now: datetim
     for rep in reps:
         membership = memberships.get(rep.user_id)
         if membership is not None and membership.active and membership.has_role(Role.ambassador):
-            continue  # an ambassador there already (by the company or by this agreement)
+            continue  # an ambassador there already (by the company or by another agreement)
         if membership is None:
             user = db.session.get(User, rep.user_id)
             membership = add_member(company, user, (Role.ambassador,), actor_id=actor_id)
@@ -344,27 +408,61 @@ def _grant_reps(agreement: LearningAgreement, actor_id: int | None, now: datetim
         _notify_rep(agreement, user_id, "rep_added", now)
 
 
+def _other_agreements_naming(agreement: LearningAgreement, user_ids: list[int]):
+    """Per person: their rep row in another active agreement (of any union) that lets them
+    act as ambassador in the same company (the oldest agreement first)."""
+    rows = db.session.scalars(
+        select(AgreementRep)
+        .join(LearningAgreement, LearningAgreement.id == AgreementRep.agreement_id)
+        .where(
+            LearningAgreement.company_id == agreement.company_id,
+            LearningAgreement.id != agreement.id,
+            LearningAgreement.status == AgreementStatus.active,
+            LearningAgreement.reps_act_as_ambassadors.is_(True),
+            AgreementRep.user_id.in_(user_ids),
+        )
+        .order_by(LearningAgreement.id)
+    )
+    others: dict[int, AgreementRep] = {}
+    for row in rows:
+        others.setdefault(row.user_id, row)
+    return others
+
+
 def _take_back_reps(
     agreement: LearningAgreement,
     user_ids: Iterable[int] | None,
     actor_id: int | None,
     now: datetime,
+    tell_rep: bool = True,
 ) -> None:
     """End the ambassador work this agreement gave (all its reps, or ``user_ids``). A role
-    the company gave itself, or another agreement gave, stays."""
+    the company gave itself stays. A place another active agreement also gives the person
+    stays too, and from now on belongs to that agreement (ending that one ends it)."""
     statement = select(AgreementRep).where(AgreementRep.agreement_id == agreement.id)
     if user_ids is not None:
         statement = statement.where(AgreementRep.user_id.in_(list(user_ids)))
     reps = list(db.session.scalars(statement))
     if not reps:
         return
-    memberships, profiles = _company_places(agreement.company_id, [r.user_id for r in reps])
+    ids = [r.user_id for r in reps]
+    memberships, profiles = _company_places(agreement.company_id, ids)
+    others = _other_agreements_naming(agreement, ids)
     for rep in reps:
         membership = memberships.get(rep.user_id)
         profile = profiles.get(rep.user_id)
         if membership is None or profile is None or profile.agreement_id != agreement.id:
             continue
         if not membership.active:
+            continue
+        other = others.get(rep.user_id)
+        if other is not None:
+            # Another union (or an earlier agreement) names this person for this company
+            # and is active: the place stays, now on that agreement's account.
+            profile.agreement_id = other.agreement_id
+            if rep.membership_created:
+                other.membership_created = True
+                rep.membership_created = False
             continue
         if membership.has_role(Role.ambassador) or profile.retired_at is None:
             retire_ambassador(membership, actor_id, now)
@@ -381,8 +479,44 @@ def _take_back_reps(
                 membership,
                 subject_user_id=membership.user_id,
             )
-        _notify_rep(agreement, rep.user_id, "rep_ended", now)
+        if tell_rep:
+            _notify_rep(agreement, rep.user_id, "rep_ended", now)
     db.session.flush()
+
+
+def take_back_places_of(union_id: int, user_id: int, actor_id: int | None, now: datetime) -> None:
+    """``user_id`` is switched off in the union or is no longer one of its reps: the places
+    in companies the union's agreements gave them end now (as when an agreement ends: only
+    what an agreement gave, and not while another active agreement names them), and the
+    union's open agreements no longer name them. Runs in the union's context; each
+    agreement is handled in the context of both its parties."""
+    agreements = list(
+        db.session.scalars(
+            select(LearningAgreement)
+            .join(AgreementRep, AgreementRep.agreement_id == LearningAgreement.id)
+            .where(
+                LearningAgreement.union_id == union_id,
+                LearningAgreement.status.in_(OPEN),
+                AgreementRep.user_id == user_id,
+            )
+            .order_by(LearningAgreement.id)
+            # An approval at the same moment waits, then finds the rep gone.
+            .with_for_update(of=LearningAgreement)
+        )
+    )
+    for agreement in agreements:
+        with both_parties(agreement, actor_id):
+            _take_back_reps(agreement, [user_id], actor_id, now, tell_rep=False)
+            db.session.execute(
+                delete(AgreementRep).where(
+                    AgreementRep.agreement_id == agreement.id, AgreementRep.user_id == user_id
+                )
+            )
+            for org_id in (agreement.union_id, agreement.company_id):
+                record_audit(
+                    org_id, actor_id, "agreement.rep_left", agreement, subject_user_id=user_id
+                )
+            db.session.flush()
 
 
 # --- audit and notifications ---

@@ -91,6 +91,21 @@ def post(client, url: str, data: dict | None = None, token_from: str | None = No
     return client.post(url, data=data, **kwargs)
 
 
+VERSION_RE = re.compile(r'name="version" value="([^"]*)"')
+
+
+def answer(client, org, agreement_id: int, action: str, page: str | None = None, **kwargs):
+    """The company admin presses "Approve" (``/approve``) or "Say no" (``/decline``) on the
+    agreement page as a browser does: with the form's hidden fields as the page showed
+    them (``page``: HTML read earlier, e.g. before the union changed the terms)."""
+    url = agreement_url(org, agreement_id)
+    if page is None:
+        page = client.get(url).get_data(as_text=True)
+    match = VERSION_RE.search(page)
+    data = {"version": match.group(1)} if match else {}
+    return post(client, agreement_url(org, agreement_id, action), data, token_from=url, **kwargs)
+
+
 def proposal(company_address: str, **changes) -> dict:
     """The union's proposal form as a person fills it in."""
     data = {

@@ -16,6 +16,7 @@ from tests.ambassadors.helpers import make_agreement, make_ambassador
 from .helpers_agreements import (  # noqa: F401 (fixtures)
     agreement_url,
     agreements,
+    answer,
     audit_actions,
     frozen_fixture,
     membership_of,
@@ -47,8 +48,7 @@ def agreements_of(p):
 
 def _approve(client, p, agreement_id):
     sign_in(client, p.company_admin)
-    page = agreement_url(p.company, agreement_id)
-    return post(client, agreement_url(p.company, agreement_id, "/approve"), token_from=page)
+    return answer(client, p.company, agreement_id, "/approve")
 
 
 def test_union_proposes_and_the_company_admin_is_told(client, dbs, parties):
@@ -246,13 +246,7 @@ def test_htmx_approval_answers_with_the_refreshed_agreement(client, dbs, parties
     p = parties
     [agreement] = _proposed(client, p)
     sign_in(client, p.company_admin)
-    page = agreement_url(p.company, agreement.id)
-    response = post(
-        client,
-        agreement_url(p.company, agreement.id, "/approve"),
-        token_from=page,
-        headers={"HX-Request": "true"},
-    )
+    response = answer(client, p.company, agreement.id, "/approve", headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = text_of(response)
     assert body.lstrip().startswith('<div id="agreement"')
@@ -263,8 +257,7 @@ def test_decline_tells_the_union_and_gives_nothing(client, dbs, parties):
     p = parties
     [agreement] = _proposed(client, p)
     sign_in(client, p.company_admin)
-    page = agreement_url(p.company, agreement.id)
-    response = post(client, agreement_url(p.company, agreement.id, "/decline"), token_from=page)
+    response = answer(client, p.company, agreement.id, "/decline")
     assert response.status_code == 302
     [agreement] = agreements(dbs)
     assert agreement.status == AgreementStatus.declined
