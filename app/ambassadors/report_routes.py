@@ -10,19 +10,21 @@ from ..orgs.models import Role
 from ..permissions import only_in, require_roles
 from ..timeutil import org_today
 from . import bp
-from .reports import OUTCOME_LABELS, TOPIC_LABELS, quarter_reports
+from .reports import OUTCOME_LABELS, TOPIC_LABELS, Quarter, quarter_reports
 
 
 @bp.get("/reports")
 @only_in("company")
 @require_roles(Role.admin)
 def reports():
-    """The last four quarters of this company only, in its own time zone."""
+    """The last four quarters that are over, of this company only, in its own time zone."""
     org = g.org
-    reports = quarter_reports([org.id], {org.id: org.min_group_size}, org_today(org, utcnow()))
+    today = org_today(org, utcnow())
+    reports = quarter_reports([org.id], {org.id: org.min_group_size}, today)
     return render_template(
         "ambassadors/reports/index.html",
         reports=reports[org.id],
+        current_quarter=Quarter.of(today),
         min_group_size=org.min_group_size,
         topic_labels=TOPIC_LABELS,
         outcome_labels=OUTCOME_LABELS,

@@ -5,6 +5,10 @@ come from ``report_queries.conversation_counts`` (one query for every organisati
 context), and every table goes through ``app.aggregates.suppress_counts`` with that
 organisation's ``min_group_size``: a cell behind fewer than k different people is
 hidden, and one more when the total would give it away.
+
+Only quarters that are over are reported. The quarter of today changes with every
+booking: someone who saw a colleague walk to the ambassador could reload the page and
+see which cell went up by one. A finished quarter no longer changes.
 """
 
 from __future__ import annotations
@@ -79,9 +83,10 @@ class Quarter:
         return f"{self.year}-{self.number}"
 
 
-def last_quarters(today: date, count: int = QUARTERS_SHOWN) -> list[Quarter]:
-    """This quarter and the ones before it, newest first."""
-    quarters = [Quarter.of(today)]
+def finished_quarters(today: date, count: int = QUARTERS_SHOWN) -> list[Quarter]:
+    """The last ``count`` quarters that are over on ``today``, newest first (this
+    quarter is not one of them)."""
+    quarters = [Quarter.of(today).previous()]
     while len(quarters) < count:
         quarters.append(quarters[-1].previous())
     return quarters
@@ -112,18 +117,20 @@ class QuarterReport:
 def quarter_reports(
     org_ids: Iterable[int], min_group_sizes: Mapping[int, int], today: date
 ) -> dict[int, list[QuarterReport]]:
-    """Per organisation, the last four quarters up to ``today`` (newest first), each with
-    its two suppressed tables. One query for all organisations together. Only the
-    organisations asked for are reported, whatever else the context holds."""
+    """Per organisation, the last four quarters that are over on ``today`` (newest first),
+    each with its two suppressed tables; conversations of this quarter are never shown.
+    One query for all organisations together. Only the organisations asked for are
+    reported, whatever else the context holds."""
     wanted = list(dict.fromkeys(org_ids))
-    quarters = last_quarters(today)
+    quarters = finished_quarters(today)
+    shown = set(quarters)
     if not wanted:
         return {}
     asked = set(wanted)
     cells: dict[tuple, list[Count]] = defaultdict(list)
     totals: dict[tuple, Count] = {}
     for row in conversation_counts(quarters[-1].start):
-        if row.org_id not in asked:
+        if row.org_id not in asked or Quarter(row.year, row.quarter) not in shown:
             continue
         place = (row.org_id, row.year, row.quarter)
         if row.dimension == "total":

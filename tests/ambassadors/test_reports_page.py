@@ -15,8 +15,9 @@ from tests.development.helpers_goals import english
 
 from .helpers_aggregates import add_conversations, cell, employees, text_of
 
-NOW = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)  # the second quarter of 2026
+NOW = datetime(2026, 8, 12, 10, 0, tzinfo=UTC)  # the third quarter: April-June is over
 MAY = date(2026, 5, 4)
+AUGUST = date(2026, 8, 3)  # this quarter: not shown until it is over
 FEBRUARY = date(2026, 2, 10)
 HIDDEN = "too few to show"
 
@@ -111,16 +112,37 @@ def test_outcomes_per_quarter_and_only_the_last_four_quarters(client, make, dbs,
     assert cell(page, "outcome", "referred", "2026-1") == "3"
     assert cell(page, "outcome", "total", "2026-1") == "9"
     assert cell(page, "topic", "money", "2025-3") == HIDDEN  # March 2025 is not in it
-    assert cell(page, "topic", "total", "2026-2") == HIDDEN  # nobody this quarter
+    assert cell(page, "topic", "total", "2026-2") == HIDDEN  # nobody in April to June
+
+
+def test_this_quarter_is_not_shown_until_it_is_over(client, make, dbs, frozen):
+    org = make.org(min_group_size=3)
+    people = employees(make, org, 8)
+    add_conversations(dbs, org, _talks(people[:5], Topic.course))
+    _admin(client, make, org)
+    before = text_of(client.get(_url(org)))
+
+    # The admin sees a colleague walk to the ambassador, and five more this quarter.
+    add_conversations(dbs, org, _talks(people, Topic.future, AUGUST))
+    after = text_of(client.get(_url(org)))
+
+    assert before == after  # no cell went up by one
+    assert 'data-quarter="2026-3"' not in after
+    assert cell(after, "topic", "course", "2026-2") == "5"
+    assert cell(after, "topic", "future", "2026-2") == HIDDEN
+    assert "We only show quarters that are over." in after
+    assert "Numbers of this quarter show after 30 September 2026." in after
 
 
 def test_the_quarter_follows_the_organisations_time_zone(client, make, dbs):
     org = make.org(timezone="Europe/Amsterdam")
-    # 31 March 23:30 UTC is already 1 April in Amsterdam: the second quarter.
+    # 31 March 23:30 UTC is already 1 April in Amsterdam: January to March is over.
     with time_machine.travel(datetime(2026, 3, 31, 23, 30, tzinfo=UTC), tick=False):
         _admin(client, make, org)
         page = text_of(client.get(_url(org)))
-    assert page.index('data-quarter="2026-2"') < page.index('data-quarter="2026-1"')
+    quarters = [part.split('"')[0] for part in page.split('data-quarter="')[1:]]
+    assert quarters == ["2026-1", "2025-4", "2025-3", "2025-2"]
+    assert "Numbers of this quarter show after 30 June 2026." in page
 
 
 def test_a_company_admin_never_sees_another_companys_numbers(client, make, dbs, frozen):
@@ -171,4 +193,5 @@ def test_the_report_runs_the_same_queries_for_10_and_300_conversations(
         page = text_of(client.get(_url(org)))
 
     assert cell(page, "topic", "total", "2026-2") == str(10 + 73)
+    assert 'data-quarter="2026-3"' not in page
     assert few.count == many.count, (few.statements, many.statements)

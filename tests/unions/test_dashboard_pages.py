@@ -27,8 +27,9 @@ from tests.ambassadors.helpers_aggregates import (
 from tests.conftest import login
 from tests.development.helpers_goals import english, normalised
 
-NOW = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)  # the second quarter of 2026
+NOW = datetime(2026, 7, 14, 10, 0, tzinfo=UTC)  # the third quarter: April-June is over
 MAY = date(2026, 5, 4)
+JULY = date(2026, 7, 6)  # this quarter and this month: never shown yet
 FEBRUARY = date(2026, 2, 10)
 HIDDEN = "too few to show"
 
@@ -175,12 +176,97 @@ def test_ambassadors_conversations_per_quarter_and_facility_hours(client, make, 
     assert row_cell(a, "quarter-2025-4") == HIDDEN  # nobody: nothing to show
     assert "trend-h8" in a and "trend-h3" in a  # 11 is the top, 4 about a third
     assert row_cell(company_row(page, bakker.id, "companies-heading"), "ambassadors") == "1"
-    f = company_row(page, alpha.id, "facility-heading")
-    assert row_cell(f, "facility-used") == "10 hours"
+    may = text_of(client.get(_url(world["union"], "?month=2026-05")))
+    f = company_row(may, alpha.id, "facility-heading")
+    # Two ambassadors wrote hours down, Alpha's k is 3: their sum is working time of two.
+    assert row_cell(f, "facility-used") == HIDDEN
     assert row_cell(f, "facility-agreed") == "16 hours"  # 8 hours x 2 ambassadors
+    assert "<meter" not in f
+
+
+def test_hours_used_show_only_when_k_different_ambassadors_wrote_hours_down(
+    client, make, world, frozen
+):
+    alpha, bakker = world["companies"]["alpha"], world["companies"]["bakker"]
+    union = world["union"]
+    # Bakker (k=5) has one ambassador: many entries are still one person's working time.
+    lone = make_ambassador(make, bakker).user
+    for day in (4, 5, 6, 7, 8, 11):
+        facility_entry(make, bakker, lone, minutes=60, worked_on=date(2026, 5, day))
+    _coordinator(client, make, union)
+
+    page = text_of(client.get(_url(union, "?month=2026-05")))
+
+    b = company_row(page, bakker.id, "facility-heading")
+    assert row_cell(b, "facility-used") == HIDDEN and "6 hours" not in b
+    assert row_cell(b, "facility-agreed") == "8 hours"  # the employer's terms stay
+    assert row_cell(company_row(page, alpha.id, "facility-heading"), "facility-used") == HIDDEN
+
+    # A third Alpha ambassador writes hours down in May: now 3 people are behind the sum.
+    third = make_ambassador(make, alpha).user
+    facility_entry(make, alpha, third, minutes=2 * 60, worked_on=MAY)
+    page = text_of(client.get(_url(union, "?month=2026-05")))
+    f = company_row(page, alpha.id, "facility-heading")
+    assert row_cell(f, "facility-used") == "12 hours"
+    assert row_cell(f, "facility-agreed") == "24 hours"  # 8 hours x 3 ambassadors
     assert "<meter" in f
-    april = text_of(client.get(_url(world["union"], "?month=2026-04")))
-    assert row_cell(company_row(april, alpha.id, "facility-heading"), "facility-used") == "7 hours"
+    april = text_of(client.get(_url(union, "?month=2026-04")))
+    assert row_cell(company_row(april, alpha.id, "facility-heading"), "facility-used") == HIDDEN
+
+
+def test_this_quarter_and_this_month_are_not_shown_until_they_are_over(
+    client, make, dbs, world, frozen
+):
+    alpha = world["companies"]["alpha"]
+    union = world["union"]
+    ambassadors = [make_ambassador(make, alpha).user for _ in range(3)]
+    for person in ambassadors:
+        facility_entry(make, alpha, person, minutes=60, worked_on=JULY)
+    _coordinator(client, make, union)
+
+    before = text_of(client.get(_url(union)))
+    # A colleague is seen walking to the ambassador: the talk is booked today.
+    add_conversations(dbs, alpha, _talks(employees(make, alpha, 1, "Seen"), None, JULY))
+    after = text_of(client.get(_url(union)))
+
+    assert before == after  # nothing on the page went up by one
+    assert 'data-cell="quarter-2026-3"' not in after
+    assert [q.split('"')[0] for q in after.split('data-cell="quarter-')[1:5]] == [
+        "2025-3",
+        "2025-4",
+        "2026-1",
+        "2026-2",
+    ]
+    assert "Numbers of this quarter show after 30 September 2026." in after
+    assert "What came of the conversations in April to June 2026" in after
+    # The month is June (over); July's three ambassadors show only from August.
+    assert "Facility hours in June 2026" in after
+    assert "Hours of this month show after 31 July 2026." in after
+    assert "?month=2026-07" not in after  # no "next month" into this month
+    for asked in ("?month=2026-07", "?quarter=2026-3"):
+        page = text_of(client.get(_url(union, asked)))
+        assert "Facility hours in June 2026" in page
+        assert "What came of the conversations in April to June 2026" in page
+        assert 'data-cell="quarter-2026-3"' not in page
+
+    report = text_of(client.get(_url(union, f"/{world['agreements']['alpha'].id}")))
+    assert 'data-quarter="2026-3"' not in report
+    assert cell(report, "topic", "total", "2026-2") == "11"
+    assert "Numbers of this quarter show after 30 September 2026." in report
+
+
+def test_a_quarter_is_over_only_when_it_is_over_for_the_company_too(client, make, dbs):
+    union = make.org(kind=OrgKind.union, timezone="Europe/Amsterdam")
+    company = make.org(name="Werf Azoren", min_group_size=3, timezone="Atlantic/Azores")
+    agreement = make_agreement(make, union, company)
+    # 1 July 00:30 in Amsterdam is still 30 June 21:30 on the Azores: the quarter runs on.
+    with time_machine.travel(datetime(2026, 6, 30, 22, 30, tzinfo=UTC), tick=False):
+        _coordinator(client, make, union)
+        page = text_of(client.get(_url(union)))
+        report = text_of(client.get(_url(union, f"/{agreement.id}")))
+    assert 'data-cell="quarter-2026-2"' not in page
+    assert "Numbers of this quarter show after 30 June 2026." in page
+    assert 'data-quarter="2026-2"' not in report and 'data-quarter="2026-1"' in report
 
 
 def test_only_companies_with_an_active_agreement_of_this_union(client, make, world, frozen):

@@ -23,7 +23,7 @@ from tests.ambassadors.helpers_aggregates import (
 from tests.conftest import login
 from tests.development.helpers_goals import english
 
-NOW = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)
+NOW = datetime(2026, 7, 14, 10, 0, tzinfo=UTC)  # April-June 2026 is the newest quarter shown
 DAYS = [date(2026, 5, 4), date(2026, 2, 10), date(2025, 11, 3), date(2025, 8, 20)]
 
 
