@@ -6,7 +6,7 @@ ambassadors there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, select
@@ -118,27 +118,33 @@ def people_names(user_ids) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class TermsCheck:
-    """What the company has in place now, next to what was agreed."""
+    """What the company has in place now, next to what was agreed.
+
+    The company admin sees all of it (their own people). The union sees it through
+    ``for_union``: nothing about hours unless the agreement shares facility time, and only
+    "met" or "not met" unless at least the company's ``min_group_size`` ambassadors are
+    behind the numbers (with one ambassador, "the lowest is 7 hours" is that person's
+    working time).
+    """
 
     ambassadors_agreed: int
     ambassadors_now: int
     hours_agreed: int
-    ambassadors_with_hours: int  # ambassadors granted at least the agreed hours a month
-    lowest_minutes: int | None  # the smallest grant among the ambassadors now
+    ambassadors_with_hours: int | None  # granted at least the agreed hours; None: hidden
+    lowest_minutes: int | None  # the smallest grant among the ambassadors now; None: hidden
     budget_year: int
     budget_agreed_cents: int | None
     budget_everyone_cents: int | None  # the amount for everyone this year
     budget_lowest_team_cents: int | None  # the smallest amount of a team, if teams have one
     budget_currency: str
     learning_days: int
+    hours_met: bool = False  # every ambassador now is granted at least the agreed hours
+    shows_hours: bool = True  # False: the reader sees nothing about hours
+    hours_detail: bool = True  # False: only met / not met
 
     @property
     def ambassadors_met(self) -> bool:
         return self.ambassadors_now >= self.ambassadors_agreed
-
-    @property
-    def hours_met(self) -> bool:
-        return self.ambassadors_now > 0 and self.ambassadors_with_hours == self.ambassadors_now
 
     @property
     def budget_met(self) -> bool | None:
@@ -157,7 +163,25 @@ class TermsCheck:
 
     @property
     def all_met(self) -> bool:
-        return self.ambassadors_met and self.hours_met and self.budget_met is not False
+        return (
+            self.ambassadors_met
+            and (self.hours_met or not self.shows_hours)
+            and self.budget_met is not False
+        )
+
+    def for_union(self, min_group_size: int, shares_facility_time: bool) -> TermsCheck:
+        """What the union may see: the hours only when the agreement shares facility time,
+        and how many ambassadors get the hours and the lowest grant only when at least
+        ``min_group_size`` ambassadors are behind them; otherwise only met or not met."""
+        detail = shares_facility_time and self.ambassadors_now >= min_group_size
+        return replace(
+            self,
+            ambassadors_with_hours=self.ambassadors_with_hours if detail else None,
+            lowest_minutes=self.lowest_minutes if detail else None,
+            hours_met=self.hours_met if shares_facility_time else False,
+            shows_hours=shares_facility_time,
+            hours_detail=detail,
+        )
 
 
 def terms_check(agreement: LearningAgreement, today: date) -> TermsCheck:
@@ -172,11 +196,13 @@ def terms_check(agreement: LearningAgreement, today: date) -> TermsCheck:
     everyone = policies.get(ORG_WIDE)
     teams = [p.amount_cents for key, p in policies.items() if key != ORG_WIDE]
     currency = everyone.currency if everyone else "EUR"
+    with_hours = sum(1 for m in minutes if m >= agreed_minutes)
     return TermsCheck(
         ambassadors_agreed=agreement.ambassadors_agreed,
         ambassadors_now=len(rows),
         hours_agreed=agreement.facility_hours_per_month,
-        ambassadors_with_hours=sum(1 for m in minutes if m >= agreed_minutes),
+        ambassadors_with_hours=with_hours,
+        hours_met=bool(rows) and with_hours == len(rows),
         lowest_minutes=min(minutes) if minutes else None,
         budget_year=today.year,
         budget_agreed_cents=agreement.yearly_budget_cents,

@@ -142,6 +142,9 @@ def _agreement_context(agreement: LearningAgreement, notice: str | None = None) 
     if side == Side.company or agreement.status == AgreementStatus.active:
         with org_context((agreement.company_id,), current_user.id):
             check = terms_check(agreement, org_today(company, utcnow()))
+        if side == Side.union:
+            # The union sees hours only as shared, and no one ambassador's grant (§4.5).
+            check = check.for_union(company.min_group_size, agreement.shares_facility_time)
     names = people_names(
         [
             agreement.proposed_by_id,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.ambassadors.models import AmbassadorProfile
 from app.development.models import BudgetPolicy
 from app.offers.models import OfferVisibility
+from app.orgs.models import Organisation
 from app.unions.models import AgreementRep, AgreementStatus
 from tests.ambassadors.helpers import make_agreement, make_ambassador
 
@@ -309,8 +310,13 @@ def test_terms_met_shows_real_numbers(client, dbs, parties, make):
         page = visible_text(response)
         assert "Are the terms met?" in page
         assert "2 appointed now. Agreed: 3." in page
-        assert "1 of 2 ambassadors get at least 8 hours a month." in page
-        assert "The lowest is 4.5 hours." in page
+        if person == p.company_admin:  # the company's own people: all the detail
+            assert "1 of 2 ambassadors get at least 8 hours a month." in page
+            assert "The lowest is 4.5 hours." in page
+        else:  # two ambassadors, k is 5: one grant would be one person's working time
+            assert "Not every ambassador gets 8 hours a month yet." in page
+            assert "of 2 ambassadors" not in page and "lowest is" not in page
+            assert "4.5" not in page
         assert "Learning budget in 2027" in page
         assert "Agreed: €750.00 per person." in page
         assert "Set for everyone: €800.00." in page
@@ -336,6 +342,57 @@ def test_terms_met_shows_real_numbers(client, dbs, parties, make):
     assert "3 appointed now. Agreed: 3." in page
     assert "3 of 3 ambassadors get at least 8 hours a month." in page
     assert "Not met yet" not in page
+
+
+def test_the_union_sees_how_many_get_the_hours_only_with_k_ambassadors(client, dbs, parties, make):
+    p = parties
+    dbs.execute(
+        Organisation.__table__.update()
+        .where(Organisation.id == p.company.id)
+        .values(min_group_size=3)
+    )
+    dbs.commit()
+    agreement = make_agreement(make, p.union, p.company, facility_hours_per_month=8)
+    make_ambassador(make, p.company, facility_minutes_per_month=7 * 60)
+    sign_in(client, p.coordinator)
+
+    # "0 of 1 ambassadors ... The lowest is 7 hours." would be one person's working time.
+    page = visible_text(client.get(agreement_url(p.union, agreement.id)))
+    assert "Hours for ambassador work Not met yet" in page
+    assert "Not every ambassador gets 8 hours a month yet." in page
+    assert "0 of 1" not in page and "lowest is" not in page and "7 hours" not in page
+    sign_in(client, p.company_admin)
+    page = visible_text(client.get(agreement_url(p.company, agreement.id)))
+    assert "0 of 1 ambassadors get at least 8 hours a month." in page
+    assert "The lowest is 7 hours." in page
+
+    # Three ambassadors (k): the union may see how many and the lowest.
+    make_ambassador(make, p.company, facility_minutes_per_month=8 * 60)
+    make_ambassador(make, p.company, facility_minutes_per_month=9 * 60)
+    sign_in(client, p.coordinator)
+    page = visible_text(client.get(agreement_url(p.union, agreement.id)))
+    assert "2 of 3 ambassadors get at least 8 hours a month." in page
+    assert "The lowest is 7 hours." in page
+
+
+def test_the_union_sees_nothing_about_hours_when_facility_time_is_not_shared(
+    client, dbs, parties, make
+):
+    p = parties
+    agreement = make_agreement(make, p.union, p.company, shares_facility_time=False)
+    for _ in range(6):
+        make_ambassador(make, p.company, facility_minutes_per_month=3 * 60)
+    sign_in(client, p.coordinator)
+
+    page = visible_text(client.get(agreement_url(p.union, agreement.id)))
+
+    assert "Are the terms met?" in page and "6 appointed now. Agreed: 2." in page
+    assert "Hours for ambassador work" not in page
+    assert "of 6 ambassadors" not in page and "lowest is" not in page
+    assert "Every ambassador" not in page and "Not every ambassador" not in page
+    sign_in(client, p.company_admin)
+    page = visible_text(client.get(agreement_url(p.company, agreement.id)))
+    assert "0 of 6 ambassadors get at least 8 hours a month." in page
 
 
 def test_the_union_sees_no_company_figures_before_approval(client, dbs, parties, make):
