@@ -4,7 +4,9 @@ Counts of a company's people are shown only for companies with an active agreeme
 (``company_ids_sharing``), and each cell is hidden below that company's own
 ``min_group_size`` (PRODUCT §4.5). The number of places taken on an offer is shown as a
 total: people see "N places left" anyway; complementary suppression keeps the total from
-giving a hidden cell away.
+giving a hidden cell away. When there is no other cell to hide with the one hidden cell
+(one company with a few sign-ups), the union does not see the total or the places left
+either: "1 of 20 places taken" next to a hidden cell would name that cell.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Company:
 class UnionOfferRow:
     offer: Offer
     taken: int | None  # places taken in all organisations; None: too few to show
-    places_left: int | None  # None: no capacity
+    places_left: int | None  # None: no capacity, or hidden with the total
     counts: CountTable  # per company id (and ELSEWHERE), suppressed
 
 
@@ -68,7 +70,17 @@ def suppress_per_company(
         people_in_row += people
         cells.append(Count(key, count, people, thresholds[key]))
     total_people = max(people_in_row, strictest) if total_known else people_in_row
-    return suppress_counts(cells, Count("total", total, total_people), strictest, keys=keys)
+    table = suppress_counts(cells, Count("total", total, total_people), strictest, keys=keys)
+    if table.total is not None and _lone_hidden_cell(cells, table):
+        # Nothing could be hidden with it: the total would be that cell's number.
+        return CountTable(cells=table.cells, total=None)
+    return table
+
+
+def _lone_hidden_cell(cells: list[Count], table: CountTable) -> bool:
+    """Exactly one hidden cell has people in it (empty hidden cells protect nobody)."""
+    hidden = {cell.key for cell in table.cells if cell.hidden}
+    return sum(1 for cell in cells if cell.key in hidden and cell.people > 0) == 1
 
 
 def union_offers_view(union: Organisation) -> UnionOffersView:
@@ -140,7 +152,7 @@ def union_offers_view(union: Organisation) -> UnionOffersView:
             UnionOfferRow(
                 offer=offer,
                 taken=table.total,
-                places_left=places_left(offer, taken),
+                places_left=None if table.total is None else places_left(offer, taken),
                 counts=table,
             )
         )

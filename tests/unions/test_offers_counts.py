@@ -93,6 +93,40 @@ def test_a_total_that_would_reveal_one_hidden_company_hides_the_next_smallest_to
     assert _cells(page) == {"Bedrijf A": "hidden", "Bedrijf B": "hidden", "Bedrijf C": "7"}
 
 
+def test_one_hidden_company_and_nothing_to_hide_with_it_hides_the_total_too(client, make, dbs):
+    union, coordinator = union_with_coordinator(make)
+    company, _ = agreeing_company(make, union, name="Bedrijf Alleen", min_group_size=5)
+    offer = learning_day(make, union, capacity=20)
+    share(dbs, offer, company)
+    sign_up(dbs, company, offer, 1, make=make)
+    _signed_in(client, coordinator)
+
+    page = _page(client, union)
+
+    # "1 of 20 places taken" or "19 places left" would give the hidden cell away.
+    assert _cells(page) == {"Bedrijf Alleen": "hidden"}
+    assert f"Places taken: {HIDDEN}. Places in total: 20." in page
+    assert "1 of 20" not in page and "19 places left" not in page
+    assert "place left" not in page and "Full" not in page
+
+
+def test_a_second_company_without_sign_ups_does_not_protect_the_first(client, make, dbs):
+    union, coordinator = union_with_coordinator(make)
+    made = [
+        agreeing_company(make, union, name=f"Bedrijf {name}", min_group_size=3)[0] for name in "AB"
+    ]
+    offer = learning_day(make, union, capacity=2)
+    share(dbs, offer, *made)
+    sign_up(dbs, made[0], offer, 2, make=make)
+    _signed_in(client, coordinator)
+
+    page = _page(client, union)
+
+    assert _cells(page) == {"Bedrijf A": "hidden", "Bedrijf B": "hidden"}
+    assert f"Places taken: {HIDDEN}. Places in total: 2." in page
+    assert "Full" not in page and "2 of 2" not in page
+
+
 def test_without_a_limit_a_small_total_is_hidden_too(client, make, dbs):
     union, coordinator = union_with_coordinator(make)
     company, _ = agreeing_company(make, union, name="Bedrijf A", min_group_size=5)
