@@ -8,6 +8,7 @@ Talks are private to two people, so each is written in a context naming its empl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from .ambassadors.models import (
     Outcome,
     Topic,
 )
+from .ambassadors.reports import Quarter
 from .ambassadors.services import appoint_ambassador
 from .db_types import utcnow
 from .db_utils import insert_or_ignore
@@ -72,8 +74,8 @@ PROFILES = {
     ),
 }
 SANNE_PROFILE = dict(
-    intro="Ik ben leerconsulent van de FNV. Ik werk niet voor je baas: wat je vertelt blijft "
-    "tussen ons.",
+    intro="Ik ben leerambassadeur van de vakbond, de FNV. Ik werk niet voor je baas: wat je "
+    "vertelt blijft tussen ons.",
     story="Ik werkte twintig jaar in de metaal. Toen leerde ik lesgeven aan collega's.",
     languages="Nederlands, Engels",
     availability="Elke donderdag op locatie, verder op afspraak",
@@ -83,23 +85,172 @@ SANNE_PROFILE = dict(
     facility_minutes_per_month=8 * 60,
 )
 
-# (employee, ambassador, topic, channel, days ago, outcome): enough talks at Van Dijk for
-# the anonymous report to show real numbers (at least 5 people per shown cell).
+
+@dataclass(frozen=True)
+class LastQuarter:
+    """A talk booked on day ``day`` (0-based) of the last quarter that is over: the
+    anonymous reports show only finished quarters, whatever day the demo is seeded."""
+
+    day: int
+
+
+# (employee, ambassador, topic, channel, days ago or LastQuarter(day), outcome): enough
+# talks last quarter for the anonymous report and the union dashboard to show real
+# numbers (at least 5 people behind a shown cell: 8 about a course, 6 set a goal at Van
+# Dijk; 5 about reading, writing or computers and 5 who set a goal at De Linde), and a few
+# recent ones for the caseload and due follow-ups.
 VANDIJK_TALKS = (
     ("Piet Willems", "Sanne Bakker", Topic.course, Channel.in_person, 20, Outcome.started_course),
-    ("Mohamed Bouzid", "Ricardo Martina", Topic.course, Channel.in_person, 40, Outcome.set_goal),
-    ("Wim Hoekstra", "Ricardo Martina", Topic.course, Channel.phone, 45, Outcome.started_course),
-    ("Kim van Dam", "Linda Peters", Topic.course, Channel.in_person, 30, Outcome.set_goal),
-    ("Roy Doekhie", "Linda Peters", Topic.future, Channel.video, 25, Outcome.no_action),
-    ("Ayşe Arslan", "Sanne Bakker", Topic.basic_skills, Channel.in_person, 15, Outcome.referred),
-    ("Jan de Boer", "Ricardo Martina", Topic.course, Channel.in_person, 12, Outcome.set_goal),
     ("Tomasz Kowalski", "Linda Peters", Topic.basic_skills, Channel.phone, 10, None),
-    ("Said Ouali", "Sanne Bakker", Topic.future, Channel.in_person, 8, None),
     ("Emre Kaya", "Ricardo Martina", Topic.course, Channel.in_person, 5, None),
+    (
+        "Mohamed Bouzid",
+        "Ricardo Martina",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(8),
+        Outcome.set_goal,
+    ),
+    (
+        "Wim Hoekstra",
+        "Ricardo Martina",
+        Topic.course,
+        Channel.phone,
+        LastQuarter(14),
+        Outcome.started_course,
+    ),
+    (
+        "Kim van Dam",
+        "Linda Peters",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(20),
+        Outcome.set_goal,
+    ),
+    (
+        "Roy Doekhie",
+        "Linda Peters",
+        Topic.future,
+        Channel.video,
+        LastQuarter(27),
+        Outcome.no_action,
+    ),
+    (
+        "Ayşe Arslan",
+        "Sanne Bakker",
+        Topic.basic_skills,
+        Channel.in_person,
+        LastQuarter(33),
+        Outcome.referred,
+    ),
+    (
+        "Jan de Boer",
+        "Ricardo Martina",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(40),
+        Outcome.set_goal,
+    ),
+    (
+        "Naima Bouzid",
+        "Linda Peters",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(47),
+        Outcome.set_goal,
+    ),
+    (
+        "Tim de Groot",
+        "Linda Peters",
+        Topic.course,
+        Channel.phone,
+        LastQuarter(55),
+        Outcome.set_goal,
+    ),
+    (
+        "Rob Brouwer",
+        "Sanne Bakker",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(62),
+        Outcome.started_course,
+    ),
+    (
+        "Paweł Lewandowski",
+        "Ricardo Martina",
+        Topic.course,
+        Channel.in_person,
+        LastQuarter(70),
+        Outcome.started_course,
+    ),
+    (
+        "Said Ouali",
+        "Sanne Bakker",
+        Topic.future,
+        Channel.in_person,
+        LastQuarter(78),
+        Outcome.set_goal,
+    ),
 )
 DELINDE_TALKS = (
     ("Gerda Hofman", "Sanne Bakker", Topic.diploma, Channel.phone, 9, Outcome.set_goal),
     ("Latifa Ziani", "Samira Aouragh", Topic.basic_skills, Channel.in_person, 6, None),
+    (
+        "Fenna Bakker",
+        "Samira Aouragh",
+        Topic.basic_skills,
+        Channel.in_person,
+        LastQuarter(6),
+        Outcome.set_goal,
+    ),
+    (
+        "Ingrid Schouten",
+        "Samira Aouragh",
+        Topic.basic_skills,
+        Channel.in_person,
+        LastQuarter(15),
+        Outcome.set_goal,
+    ),
+    (
+        "Monique Ruiter",
+        "Sanne Bakker",
+        Topic.basic_skills,
+        Channel.phone,
+        LastQuarter(24),
+        Outcome.set_goal,
+    ),
+    (
+        "Hatice Yilmaz",
+        "Samira Aouragh",
+        Topic.basic_skills,
+        Channel.in_person,
+        LastQuarter(38),
+        Outcome.set_goal,
+    ),
+    (
+        "Sylvia Tjon",
+        "Sanne Bakker",
+        Topic.basic_skills,
+        Channel.video,
+        LastQuarter(50),
+        Outcome.set_goal,
+    ),
+    (
+        "Anouk Mol",
+        "Samira Aouragh",
+        Topic.diploma,
+        Channel.in_person,
+        LastQuarter(61),
+        Outcome.started_course,
+    ),
+    (
+        "Marieke Blom",
+        "Sanne Bakker",
+        Topic.course,
+        Channel.phone,
+        LastQuarter(72),
+        Outcome.no_action,
+    ),
 )
 
 LEARNING_DAY = dict(
@@ -187,9 +338,14 @@ def _profiles(org: Organisation, people: dict[str, int], now: datetime) -> int:
 def _talks(org: Organisation, people: dict[str, int], talks, now: datetime) -> int:
     added = 0
     today = org_today(org, now)
-    for index, (employee, ambassador, topic, channel, days_ago, outcome) in enumerate(talks):
+    last_quarter = Quarter.of(today).previous()
+    for index, (employee, ambassador, topic, channel, when, outcome) in enumerate(talks):
         employee_id, ambassador_id = people[employee], people[ambassador]
-        booked = today - timedelta(days=days_ago)
+        if isinstance(when, LastQuarter):
+            booked = min(last_quarter.start + timedelta(days=when.day), last_quarter.end)
+        else:
+            booked = today - timedelta(days=when)
+        days_ago = (today - booked).days
         held = booked + timedelta(days=3)
         done = held <= today
         with org_context((org.id,), employee_id):
@@ -220,11 +376,14 @@ def _talks(org: Organisation, people: dict[str, int], talks, now: datetime) -> i
             if not done:
                 continue
             pair = dict(org_id=org.id, employee_id=employee_id, ambassador_id=ambassador_id)
+            # Steps and check-ins of last quarter's talks are long done.
+            long_ago = today - timedelta(days=14)
             db.session.add(
                 NextStep(
                     conversation_id=talk_id,
                     text="Samen kijken welke cursus past en je aanmelden.",
                     due_on=held + timedelta(days=7),
+                    done_at=now if held + timedelta(days=7) < long_ago else None,
                     **pair,
                 )
             )
@@ -239,11 +398,14 @@ def _talks(org: Organisation, people: dict[str, int], talks, now: datetime) -> i
             )
             if outcome == Outcome.started_course:
                 for kind, days in ((FollowUpKind.week_2, 14), (FollowUpKind.week_6, 42)):
+                    checked = held + timedelta(days=days) < long_ago
                     db.session.add(
                         FollowUp(
                             conversation_id=talk_id,
                             kind=kind,
                             due_on=held + timedelta(days=days),
+                            done_at=now if checked else None,
+                            outcome=Outcome.started_course if checked else None,
                             **pair,
                         )
                     )

@@ -133,3 +133,44 @@ def test_demo_learning_checks_reach_the_minimum_group_size(seeded, dbs):
         )
     )
     assert busy >= vandijk.min_group_size
+
+
+def test_demo_reports_show_numbers_of_the_last_quarter(seeded, client, dbs):
+    """The reports show only quarters that are over; the demo's talks of last quarter are
+    enough for real numbers at Van Dijk (admin and union) and at De Linde (union)."""
+    from app.ambassadors.reports import Quarter
+    from app.db_types import utcnow
+    from app.timeutil import org_today
+    from tests.ambassadors.helpers_aggregates import cell, company_row, row_cell, text_of
+    from tests.conftest import login
+    from tests.development.helpers_goals import english
+
+    orgs = {o.slug: o for o in dbs.scalars(select(Organisation))}
+    last = Quarter.of(org_today(orgs["vandijk"], utcnow())).previous().key
+
+    def person(email):
+        return dbs.scalars(select(User).where(User.email == email)).one()
+
+    login(client, person("anna.admin@vandijk.example"))
+    english(client)
+    report = text_of(client.get("/o/vandijk/ambassadors/reports"))
+    assert int(cell(report, "topic", "course", last)) >= 5
+    assert int(cell(report, "outcome", "set_goal", last)) >= 5
+
+    login(client, person("hans.coord@fnv.example"))
+    english(client)
+    page = text_of(client.get(f"/o/fnv-leren/union/dashboard?quarter={last}"))
+    for slug in ("vandijk", "delinde"):
+        total = row_cell(company_row(page, orgs[slug].id, "companies-heading"), f"quarter-{last}")
+        assert int(total) >= 5
+        outcomes = company_row(page, orgs[slug].id, "outcomes-heading")
+        assert int(row_cell(outcomes, "set_goal")) >= 5
+
+    from app.ambassadors.models import AmbassadorProfile
+
+    intros = dbs.scalars(
+        select(AmbassadorProfile.intro).where(
+            AmbassadorProfile.user_id == person("sanne.rep@fnv.example").id
+        )
+    ).all()
+    assert intros and all("leerambassadeur van de vakbond" in intro for intro in intros)
