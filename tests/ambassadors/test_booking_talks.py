@@ -72,7 +72,7 @@ def test_three_taps_make_one_request_with_the_right_fields(setting, client, dbs,
     assert "Face to face" in page and "By phone" in page and "Video call" in page
     assert "Reading, writing, numbers or computers" in page
 
-    response = send(  # tap 2 (a way to talk) and tap 3 ("Send")
+    response = send(  # tap 2 (a way to talk) and tap 3 ("Ask for a talk")
         client,
         org,
         book_url,

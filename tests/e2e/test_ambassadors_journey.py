@@ -182,7 +182,7 @@ def test_worker_books_a_talk_the_rep_follows_up_across_firms_the_manager_finds_n
     expect(page.locator(".ambassador-card")).to_have_count(1)
     assert_accessible(page)
 
-    # Three taps: the rep, a way to talk, "Send" (and, because she likes to, a few words).
+    # Three taps: the rep, a way to talk, "Ask for a talk" (and, because she likes to, a few words).
     page.get_by_role("link", name=f"Talk to {rep.name}").click()  # tap 1
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Talk to {rep.name}")
     assert_accessible(page)
@@ -192,7 +192,7 @@ def test_worker_books_a_talk_the_rep_follows_up_across_firms_the_manager_finds_n
     page.locator("summary").filter(has_text="Say what it is about").click()
     page.get_by_label("In your own words (optional)").fill(TOPIC_WORDS)
     assert_accessible(page)
-    page.get_by_role("button", name="Send").click()  # tap 3
+    page.get_by_role("button", name="Ask for a talk").click()  # tap 3
     expect(page).to_have_url(re.compile(rf"{re.escape(vandijk)}/ambassadors/conversations/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Talk with {rep.name}")
     expect(page.locator(".flashes")).to_contain_text("Your question is sent.")
@@ -237,9 +237,9 @@ def test_worker_books_a_talk_the_rep_follows_up_across_firms_the_manager_finds_n
 
     # --- 4. Her caseload in the union: the new talk in company A, the other in company B. ---
     rep_page.goto(f"/o/{union.slug}/")
-    rep_page.get_by_role("link", name="Go to my caseload").click()
+    rep_page.get_by_role("link", name="Go to my talks in all companies").click()
     expect(rep_page).to_have_url(f"{live_server.url}/o/{union.slug}/union/caseload")
-    expect(rep_page.get_by_role("heading", level=1)).to_have_text("My caseload")
+    expect(rep_page.get_by_role("heading", level=1)).to_have_text("My talks in all companies")
     here = rep_page.locator(".caseload-company").filter(
         has=rep_page.get_by_role("heading", name=company.name)
     )
