@@ -16,7 +16,7 @@ from ..forms import options, query_int
 from ..htmx import render
 from ..permissions import require_roles
 from ..tenancy import scoped_get_or_404
-from ..unions.agreements import take_back_places_of
+from ..unions.agreement_reps import take_back_places_of
 from . import bp
 from .forms import (
     ConfirmForm,

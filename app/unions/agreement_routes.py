@@ -40,11 +40,9 @@ from .agreement_queries import (
     terms_check,
 )
 from .agreements import (
-    OPEN,
     AgreementExists,
     Side,
     TermsChanged,
-    both_parties,
     side_of,
     terms_version,
 )
@@ -63,8 +61,8 @@ from .agreements import (
 from .agreements import (
     propose_agreement as propose,
 )
-from .models import AgreementStatus, LearningAgreement
-from .scope import agreement_or_404
+from .models import OPEN, AgreementStatus, LearningAgreement
+from .scope import agreement_or_404, both_parties
 
 
 @bp.context_processor

@@ -25,6 +25,10 @@ class AgreementStatus(enum.StrEnum):
     ended = "ended"  # ended by either side
 
 
+# An open agreement waits for the company's answer or is in force.
+OPEN = (AgreementStatus.proposed, AgreementStatus.active)
+
+
 class LearningAgreement(db.Model):
     """Terms a union and a company agreed, and which aggregates the union may see."""
 

@@ -8,11 +8,15 @@ the context (``set_org_context``) before they read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import abort, g
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from ..orgs.models import Membership, MembershipRole, Organisation, OrgKind, Role
+from ..tenancy import org_context
 from .models import AgreementStatus, LearningAgreement
 
 # What an active agreement may share (the flag on LearningAgreement).
@@ -82,3 +86,14 @@ def ambassador_org_ids(user_id: int) -> list[int]:
         .execution_options(skip_org_filter=True)
     )
     return list(db.session.scalars(statement))
+
+
+@contextmanager
+def both_parties(agreement_or_ids, user_id: int | None) -> Iterator[None]:
+    """The org context of the union and the company of an agreement, for one unit of work."""
+    if isinstance(agreement_or_ids, LearningAgreement):
+        ids = (agreement_or_ids.union_id, agreement_or_ids.company_id)
+    else:
+        ids = tuple(agreement_or_ids)
+    with org_context(ids, user_id):
+        yield

@@ -34,8 +34,9 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.orgs.models import Membership, MembershipRole, OrgKind, Role
 from app.timeutil import org_today
-from app.unions.agreements import approve_agreement, both_parties, propose_agreement
+from app.unions.agreements import approve_agreement, propose_agreement
 from app.unions.models import AgreementRep, AgreementStatus, LearningAgreement
+from app.unions.scope import both_parties
 from tests.ambassadors.helpers import make_conversation
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journey import PASSWORD, collect_console_errors, give_password, sign_in
