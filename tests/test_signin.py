@@ -331,8 +331,8 @@ def test_the_person_sees_every_sign_in_card_made_for_them_and_its_use(app, clien
     by whom, and when it was used; it is the person's own list, nobody else's."""
     org = make.org()
     admin = make.admin(org, name="Anna Beheer")
-    worker = make.member(org, name="Piet", email=None, username="piet.w")
-    colleague = make.member(org, name="Karel", email=None, username="karel.k")
+    worker = make.member(org, name="Piet", email=None, username="piet.w", locale="en")
+    colleague = make.member(org, name="Karel", email=None, username="karel.k", locale="en")
     login(client, admin.user)
     url = f"/o/{org.slug}/admin/members/{worker.id}"
     page = client.post(f"{url}/card", data={"csrf_token": csrf_token(client, url)})
