@@ -19,6 +19,7 @@ from app.offers.catalogue import set_signup
 from app.offers.models import Offer, OfferSignup, SignupStatus
 from app.tenancy import org_context
 from tests.backend import backend_name
+from tests.concurrency import WAIT, first_holds_second_waits
 from tests.conftest import csrf_token, login
 
 from .helpers_budget import NOW, entries, frozen, offer_url, paid_offer, set_budget  # noqa: F401
@@ -30,7 +31,6 @@ pytestmark = [
     ),
     pytest.mark.usefixtures("frozen"),
 ]
-WAIT = 10  # seconds: generous for a busy two-core machine, never reached when it works
 
 
 def _arrange(make, dbs):
@@ -54,48 +54,22 @@ def _signed_up(dbs) -> list[int]:
 def test_the_second_sign_up_waits_for_the_first_and_is_refused(app, make, dbs):
     """Two sessions run the sign-up service; the first holds its transaction open."""
     org, person, first, second = _arrange(make, dbs)
-    first_written, let_first_commit = threading.Event(), threading.Event()
-    second_started, second_done = threading.Event(), threading.Event()
-    results: dict[str, str] = {}
+    offers = {"first": first.id, "second": second.id}
 
-    def sign_up(name: str, offer_id: int, started=None, before_commit=None, done=None):
+    def sign_up(name, started, before_commit):
         with app.app_context(), org_context((org.id,), person.id):
+            offer = db.session.get(Offer, offers[name])
+            started()
             try:
-                offer = db.session.get(Offer, offer_id)
-                if started is not None:
-                    started.set()
                 set_signup(org.id, offer, person.id, person.name, SignupStatus.signed_up, NOW)
-                if before_commit is not None:
-                    before_commit()
-                db.session.commit()
-                results[name] = "signed up"
             except BudgetExceeded:
                 db.session.rollback()
-                results[name] = "refused"
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                results[name] = repr(error)
-            finally:
-                db.session.remove()
-                if done is not None:
-                    done.set()
+                return "refused"
+            before_commit()
+            db.session.commit()
+            return "signed up"
 
-    def hold_open():
-        first_written.set()
-        assert let_first_commit.wait(WAIT)
-
-    one = threading.Thread(target=sign_up, args=("first", first.id, None, hold_open))
-    one.start()
-    assert first_written.wait(WAIT), results
-    two = threading.Thread(
-        target=sign_up, args=("second", second.id, second_started, None, second_done)
-    )
-    two.start()
-    assert second_started.wait(WAIT)
-    # The first sign-up is written but not committed: the second must wait for its lock.
-    assert not second_done.wait(1.0), f"the second sign-up did not wait: {results}"
-    let_first_commit.set()
-    one.join(WAIT)
-    two.join(WAIT)
+    results = first_holds_second_waits(sign_up)
     assert results == {"first": "signed up", "second": "refused"}
     assert _signed_up(dbs) == [first.id]
     assert [e[2:] for e in entries(dbs)] == [(60000, "committed")]

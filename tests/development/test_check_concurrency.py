@@ -17,6 +17,7 @@ from app.development.check_services import save_check
 from app.extensions import db
 from app.tenancy import org_context
 from tests.backend import backend_name
+from tests.concurrency import WAIT, first_holds_second_waits
 from tests.conftest import csrf_token, login
 
 from .helpers_check import check_url, fields, seed_check, stored_checks, stored_factors
@@ -25,7 +26,6 @@ pytestmark = pytest.mark.skipif(
     backend_name() != "postgresql",
     reason="needs PostgreSQL row locks; SQLite serialises writers, so there is no race",
 )
-WAIT = 10  # seconds: generous for a busy two-core machine, never reached when it works
 FIRST = {"time": "full", "exams": "bad"}
 SECOND = {"money": "cannot"}
 
@@ -36,42 +36,17 @@ def test_a_second_save_waits_for_the_first_and_then_replaces_it(app, make, dbs, 
     person = make.member(org).user
     if earlier:
         seed_check(dbs, org, person, {"D-INT": 2}, {"why": "hobby"})
-    first_written, let_first_commit = threading.Event(), threading.Event()
-    second_started, second_done = threading.Event(), threading.Event()
-    results: dict[str, str] = {}
+    answers = {"first": FIRST, "second": SECOND}
 
-    def save(name, answers, started=None, before_commit=None, done=None):
+    def save(name, started, before_commit):
         with app.app_context(), org_context((org.id,), person.id):
-            try:
-                if started is not None:
-                    started.set()
-                save_check(org.id, person.id, answers, utcnow())
-                if before_commit is not None:
-                    before_commit()
-                db.session.commit()
-                results[name] = "saved"
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                db.session.rollback()
-                results[name] = repr(error)
-            finally:
-                db.session.remove()
-                if done is not None:
-                    done.set()
+            started()
+            save_check(org.id, person.id, answers[name], utcnow())
+            before_commit()
+            db.session.commit()
+            return "saved"
 
-    def hold_open():
-        first_written.set()
-        assert let_first_commit.wait(WAIT)
-
-    one = threading.Thread(target=save, args=("first", FIRST, None, hold_open))
-    one.start()
-    assert first_written.wait(WAIT), results
-    two = threading.Thread(target=save, args=("second", SECOND, second_started, None, second_done))
-    two.start()
-    assert second_started.wait(WAIT)
-    assert not second_done.wait(1.0), f"the second save did not wait: {results}"
-    let_first_commit.set()
-    one.join(WAIT)
-    two.join(WAIT)
+    results = first_holds_second_waits(save)
 
     assert results == {"first": "saved", "second": "saved"}
     [check] = stored_checks(dbs, org, person)

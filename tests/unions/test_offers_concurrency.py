@@ -19,6 +19,7 @@ from app.offers.catalogue import OfferFull, set_signup
 from app.offers.models import Offer, SignupStatus
 from app.tenancy import org_context
 from tests.backend import backend_name
+from tests.concurrency import WAIT, first_holds_second_waits
 from tests.conftest import csrf_token, login
 
 from .helpers_offers import agreeing_company, learning_day, offer_url, share, signups
@@ -28,7 +29,6 @@ pytestmark = pytest.mark.skipif(
     backend_name() != "postgresql",
     reason="needs PostgreSQL locks; SQLite serialises writers, so there is no race",
 )
-WAIT = 10  # seconds: generous for a busy two-core machine, never reached when it works
 
 
 def _arrange(make, dbs):
@@ -46,51 +46,27 @@ def _taken(dbs, offer_id: int) -> list[int]:
 
 def test_the_second_sign_up_waits_for_the_first_and_finds_the_day_full(app, make, dbs):
     a, b, offer, anna, bea = _arrange(make, dbs)
-    first_written, let_first_commit = threading.Event(), threading.Event()
-    second_started, second_done = threading.Event(), threading.Event()
-    results: dict[str, str] = {}
+    who = {"anna": (a, anna), "bea": (b, bea)}
 
-    def sign_up(name, company, person, started=None, before_commit=None, done=None):
+    def sign_up(name, started, before_commit):
+        company, person = who[name]
         with app.app_context(), org_context((company.id,), person.id):
+            item = db.session.scalars(
+                select(Offer).where(Offer.id == offer.id).execution_options(skip_org_filter=True)
+            ).one()
+            started()
             try:
-                item = db.session.scalars(
-                    select(Offer)
-                    .where(Offer.id == offer.id)
-                    .execution_options(skip_org_filter=True)
-                ).one()
-                if started is not None:
-                    started.set()
                 status = SignupStatus.signed_up
                 set_signup(company.id, item, person.id, person.name, status, utcnow())
-                if before_commit is not None:
-                    before_commit()
-                db.session.commit()
-                results[name] = "signed up"
             except OfferFull:
                 db.session.rollback()
-                results[name] = "full"
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                results[name] = repr(error)
-            finally:
-                db.session.remove()
-                if done is not None:
-                    done.set()
+                return "full"
+            before_commit()
+            db.session.commit()
+            return "signed up"
 
-    def hold_open():
-        first_written.set()
-        assert let_first_commit.wait(WAIT)
-
-    one = threading.Thread(target=sign_up, args=("anna", a, anna, None, hold_open))
-    one.start()
-    assert first_written.wait(WAIT), results
-    two = threading.Thread(target=sign_up, args=("bea", b, bea, second_started, None, second_done))
-    two.start()
-    assert second_started.wait(WAIT)
     # Anna's sign-up is written but not committed: Bea's must wait for the offer's lock.
-    assert not second_done.wait(1.0), f"the second sign-up did not wait: {results}"
-    let_first_commit.set()
-    one.join(WAIT)
-    two.join(WAIT)
+    results = first_holds_second_waits(sign_up, "anna", "bea")
     assert results == {"anna": "signed up", "bea": "full"}
     assert _taken(dbs, offer.id) == [a.id]
 
