@@ -38,5 +38,6 @@ from .orgs.models import (  # noqa: F401
     Organisation,
     Team,
 )
+from .nudges.models import NudgeCampaign, NudgeOptOut  # noqa: F401
 from .outbox.models import OutboxMessage  # noqa: F401
 from .unions.models import AgreementRep, LearningAgreement  # noqa: F401

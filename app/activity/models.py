@@ -34,6 +34,8 @@ class ActivityKind(enum.StrEnum):
     skill_confirmed = "skill_confirmed"
     learning_check_done = "learning_check_done"
     development_conversation = "development_conversation"
+    # Ambassadors (issue 5): that a talk was asked for, never which talk (counts only).
+    ambassador_talk_booked = "ambassador_talk_booked"
 
 
 class ActivityEvent(OrgScoped, db.Model):

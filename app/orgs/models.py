@@ -63,6 +63,13 @@ class Organisation(db.Model):
     # are removed by ``flask data purge``; None keeps them until the person deletes them.
     check_retention_days: Mapped[int | None] = mapped_column(Integer, default=730)
     notification_retention_days: Mapped[int | None] = mapped_column(Integer, default=365)
+    # Nudges (N5): at most this many nudge e-mails per person in 7 days, across campaigns;
+    # no nudge e-mail between quiet_from and quiet_until (hours, the organisation's time
+    # zone) nor on quiet_days (ISO weekdays, "6,7" = Saturday and Sunday).
+    nudge_email_cap: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    quiet_from: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    quiet_until: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    quiet_days: Mapped[str] = mapped_column(String(13), default="6,7", server_default="6,7")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

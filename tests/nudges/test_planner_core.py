@@ -1,0 +1,62 @@
+"""The planner: one row per (campaign, period, channel, person), holdout, opt-out, cap."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.extensions import db
+from app.nudges.holdout import in_holdout
+from app.nudges.models import Category, NudgeOptOut
+from app.nudges.planner import plan_campaign
+from app.orgs.models import Role
+
+from ..ambassadors.helpers import make_ambassador
+from .helpers import MONDAY_MORNING, make_campaign, nudge_rows
+
+
+def test_a_period_is_planned_once_with_holdout_and_opt_outs(app, dbs, make):
+    org = make.org()
+    make_ambassador(make, org)
+    people = [make.member(org).user for _ in range(30)]
+    make.member(org, user=None, email=None)  # no e-mail address: no e-mail row
+    dbs.add(NudgeOptOut(org_id=org.id, user_id=people[0].id, category=Category.encouragement))
+    dbs.commit()
+    campaign = make_campaign(dbs, org, "meet_ambassador", holdout_percent=20)
+    with app.app_context():
+        first = plan_campaign(org.id, campaign.id, MONDAY_MORNING)
+        again = plan_campaign(org.id, campaign.id, MONDAY_MORNING + timedelta(minutes=5))
+        db.session.remove()
+    rows = nudge_rows(dbs, campaign_id=campaign.id)
+    planned = {row.user_id for row in rows}
+    expected = {p.id for p in people[1:]}
+    assert planned == expected  # everyone with an address, minus the opted-out person
+    assert first.rows == len(expected) and again.rows == 0
+    for row in rows:
+        assert row.holdout == in_holdout(campaign.id, row.user_id, 20)
+        assert row.status == ("held_out" if row.holdout else "pending")
+        assert row.to_address and row.planned_at is not None
+    assert 0 < sum(r.holdout for r in rows) < len(rows)
+
+
+def test_the_weekly_cap_holds_across_campaigns(app, dbs, make):
+    org = make.org()
+    make_ambassador(make, org)
+    person = make.member(org).user
+    campaigns = [make_campaign(dbs, org, "meet_ambassador") for _ in range(5)]
+    with app.app_context():
+        for campaign in campaigns:
+            plan_campaign(org.id, campaign.id, MONDAY_MORNING)
+        db.session.remove()
+    assert len(nudge_rows(dbs, user_id=person.id, channel="email")) == org.nudge_email_cap == 1
+
+
+def test_only_managers_for_manager_types_and_roles_filter(app, dbs, make):
+    org = make.org()
+    make_ambassador(make, org)
+    manager = make.member(org, roles=(Role.employee, Role.manager)).user
+    make.member(org)
+    campaign = make_campaign(dbs, org, "meet_ambassador", roles=["manager"])
+    with app.app_context():
+        plan_campaign(org.id, campaign.id, MONDAY_MORNING)
+        db.session.remove()
+    assert [r.user_id for r in nudge_rows(dbs, campaign_id=campaign.id)] == [manager.id]
