@@ -30,6 +30,7 @@ from .feedback.models import (  # noqa: F401
     FeedbackRequestRecipient,
 )
 from .notifications.models import Notification  # noqa: F401
+from .nudges.models import NudgeCampaign, NudgeOptOut  # noqa: F401
 from .offers.models import LearningWish, Offer, OfferSignup, OfferVisibility  # noqa: F401
 from .orgs.models import (  # noqa: F401
     ImportBatch,
@@ -38,6 +39,5 @@ from .orgs.models import (  # noqa: F401
     Organisation,
     Team,
 )
-from .nudges.models import NudgeCampaign, NudgeOptOut  # noqa: F401
 from .outbox.models import OutboxMessage  # noqa: F401
 from .unions.models import AgreementRep, LearningAgreement  # noqa: F401

@@ -16,7 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String, case, cast, exists, false, func, literal, null, select, text, true
+from sqlalchemy import (
+    Integer,
+    String,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    true,
+)
 
 from ..accounts.models import User
 from ..development.models import LearningCheckFactor
@@ -257,5 +270,3 @@ def due_campaigns(now: datetime) -> list[tuple[int, int]]:
             )
         ]
     return pairs
-
-

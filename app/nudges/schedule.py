@@ -42,7 +42,11 @@ _DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def _standard_days(field: str) -> str:
     """Crontab counts days from Sunday = 0 (or 7); APScheduler from Monday = 0. Names
     mean the same to both, so numbers become names ("1-5" -> "mon-fri")."""
-    return re.sub(r"\d+", lambda m: _DAY_NAMES[int(m.group())] if int(m.group()) < 8 else "x", field)
+    return re.sub(
+        r"\d+",
+        lambda m: _DAY_NAMES[int(m.group())] if len(m.group()) == 1 and int(m.group()) < 8 else "x",
+        field,
+    )
 
 
 def cron_trigger(line: str, zone) -> CronTrigger:
