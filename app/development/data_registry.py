@@ -36,6 +36,7 @@ from ..feedback.models import ContentReport, Feedback, FeedbackRequest, Feedback
 from ..notifications.models import Notification
 from ..offers.models import LearningWish, Offer, OfferSignup
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Team
+from ..nudges.models import NudgeCampaign, NudgeOptOut
 from ..outbox.models import OutboxMessage
 from ..unions.models import AgreementRep, LearningAgreement
 from .models import (
@@ -248,12 +249,22 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(AuditEvent, "audit_log", {"actor_id": UNLINK, "subject_user_id": UNLINK}),
     # Not pointing at users.id: e-mail to your address. Only that it was sent, never the
     # text (a sign-in e-mail holds a link that signs you in).
+    # Also the nudges planned for you (N4), including the ones you were held out of.
     Entry(
         OutboxMessage,
         "emails",
-        rows=lambda p: OutboxMessage.to_address == p.email if p.email else false(),
-        drop=frozenset({"key", "subject", "body_text", "body_html", "lease_until", "last_error"}),
+        {"user_id": DELETE},
+        rows=lambda p: or_(
+            OutboxMessage.user_id == p.id,
+            OutboxMessage.to_address == p.email if p.email else false(),
+        ),
+        drop=frozenset(
+            {"key", "subject", "body_text", "body_html", "lease_until", "last_error", "payload"}
+        ),
     ),
+    # Which kinds of nudges you switched off (N5), and campaigns you set up as an admin.
+    Entry(NudgeOptOut, "nudge_choices", {"user_id": DELETE}),
+    Entry(NudgeCampaign, "nudge_campaigns_you_made", {"created_by_id": UNLINK}),
 )
 
 # Tables with a column pointing at users.id that are deliberately not in REGISTRY, each

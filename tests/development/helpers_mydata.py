@@ -63,6 +63,7 @@ from app.feedback.models import (
 from app.notifications.models import Notification
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
 from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind
+from app.nudges.models import Category, NudgeCampaign, NudgeOptOut
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.unions.models import AgreementRep, LearningAgreement
 from tests.conftest import csrf_token
@@ -505,6 +506,28 @@ def seed_everything(app, dbs, make, org, person: User, colleague: User) -> Seede
                 status=OutboxStatus.sent,
             )
         )
+    campaign = NudgeCampaign(
+        org_id=org.id, nudge_type="meet_ambassador", name="Meet them", created_by_id=me
+    )
+    add(campaign)
+    add(NudgeOptOut(org_id=org.id, user_id=me, category=Category.colleagues))
+    # An in-app nudge has no address: found by the person's id.
+    add(
+        OutboxMessage(
+            key=f"nudge:{_token()}",
+            kind="nudge",
+            to_address="",
+            subject="",
+            body_text="",
+            status=OutboxStatus.held_out,
+            org_id=org.id,
+            user_id=me,
+            campaign_id=campaign.id,
+            nudge_type="meet_ambassador",
+            channel="in_app",
+            holdout=True,
+        )
+    )
     add(
         OutboxMessage(
             key=f"test:{_token()}",
