@@ -34,9 +34,9 @@ from ..audit.models import AuditEvent
 from ..feed.models import Applause, Comment, SuccessPost
 from ..feedback.models import ContentReport, Feedback, FeedbackRequest, FeedbackRequestRecipient
 from ..notifications.models import Notification
+from ..nudges.models import NudgeCampaign, NudgeOptOut
 from ..offers.models import LearningWish, Offer, OfferSignup
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Team
-from ..nudges.models import NudgeCampaign, NudgeOptOut
 from ..outbox.models import OutboxMessage
 from ..unions.models import AgreementRep, LearningAgreement
 from .models import (

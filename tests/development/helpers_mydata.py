@@ -61,9 +61,9 @@ from app.feedback.models import (
     ReportedKind,
 )
 from app.notifications.models import Notification
+from app.nudges.models import Category, NudgeCampaign, NudgeOptOut
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
 from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind
-from app.nudges.models import Category, NudgeCampaign, NudgeOptOut
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.unions.models import AgreementRep, LearningAgreement
 from tests.conftest import csrf_token
