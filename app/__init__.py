@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .notifications import routes as _notifications_routes  # noqa: F401
     from .nudges import bp as nudges_bp
+    from .nudges import routes as _nudges_routes  # noqa: F401
     from .offers import bp as offers_bp
     from .offers import routes as _offers_routes  # noqa: F401
     from .orgs import bp as orgs_bp

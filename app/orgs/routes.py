@@ -307,6 +307,12 @@ def _audit_labels() -> dict[str, str]:
         "ambassador.retired": _("Learning ambassador retired"),
         "ambassador.profile_changed": _("Learning ambassador profile changed"),
         "conversation.refused": _("Someone tried to open a conversation that is not theirs"),
+        "nudge_campaign.created": _("Nudge campaign made"),
+        "nudge_campaign.changed": _("Nudge campaign changed"),
+        "nudge_campaign.started": _("Nudge campaign started"),
+        "nudge_campaign.paused": _("Nudge campaign paused"),
+        "nudge_campaign.stopped": _("Nudge campaign stopped"),
+        "organisation.nudge_settings_changed": _("Limit and quiet times for nudges changed"),
     }
 
 

@@ -1,0 +1,240 @@
+"""The campaign preview (N2): how many people a campaign would reach now, and the real
+message for a sample recipient.
+
+The count runs the type's recipients query over the campaign's audience, minus people
+who switched the category off, in one statement (and one more for the sample), exactly
+as the planner would, whatever the number of people.
+
+Privacy (PRODUCT §4): when who gets a nudge depends on private data (a ``private_rule``
+type, or an audience chosen by learning-check answers), the admin never learns who: the
+count shows only when both the people reached and the people not reached are at least
+the organisation's ``min_group_size``, and the message is rendered for the admin
+themselves (when the rule picks them) or from the type's example variables, labelled as
+an example. For other types the message is rendered for the first person the query
+returns, read as that person (their own view), never with more than they would get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale, get_locale
+from sqlalchemy import Integer, cast, distinct, exists, func, select
+from werkzeug.routing import BuildError
+
+from ..accounts.models import User
+from ..extensions import db
+from ..mail import RenderedMail
+from ..orgs.models import Organisation
+from ..outbox.models import OutboxMessage
+from ..tenancy import org_context
+from ..urls import absolute_url
+from .models import CampaignChannel, NudgeCampaign, NudgeOptOut
+from .planner import audience_query
+from .registry import NudgeType, PlanContext, RenderContext
+from .schedule import BadSchedule, latest_period, trigger_for
+
+EXAMPLE_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Reach:
+    reached: int | None  # None: too few to show
+    private: bool  # who gets it depends on private data
+
+
+@dataclass(frozen=True)
+class SampleMessage:
+    mail: RenderedMail
+    example: bool  # rendered from the type's example variables, not a real person
+    for_admin: bool  # rendered for the admin themselves (their own data)
+
+
+@dataclass(frozen=True)
+class Preview:
+    reach: Reach
+    message: SampleMessage | None
+
+
+def is_private(campaign: NudgeCampaign, nudge_type: NudgeType) -> bool:
+    """Who gets it depends on private data: the type's rule, or learning-check answers."""
+    return bool(nudge_type.private_rule or campaign.factors)
+
+
+def _plan_context(org: Organisation, campaign: NudgeCampaign, nudge_type: NudgeType, now):
+    """The same plan the scheduler would make for the latest period (or "now")."""
+    period = since = None
+    try:
+        found = latest_period(trigger_for(campaign, org), now)
+    except BadSchedule:
+        found = None
+    if found is not None:
+        period, since = found.moment, found.previous
+    period = period or now
+    since = since or period - EXAMPLE_LOOKBACK
+    return PlanContext(
+        org=org,
+        campaign=campaign,
+        audience=audience_query(org, campaign, nudge_type),
+        period=period,
+        since=since,
+        now=now,
+    )
+
+
+def _recipients(org, campaign, nudge_type, plan):
+    """The type's recipients, minus opt-outs (and people without an address when the
+    campaign sends e-mail only): a subquery (user_id, ref_id)."""
+    recipients = nudge_type.recipients(plan).subquery("recipients")
+    user_id = recipients.c.user_id
+    opted_out = exists().where(
+        NudgeOptOut.org_id == org.id,
+        NudgeOptOut.user_id == user_id,
+        NudgeOptOut.category == nudge_type.category,
+    )
+    query = select(user_id.label("user_id"), cast(recipients.c.ref_id, Integer).label("ref_id"))
+    query = query.where(~opted_out)
+    if campaign.channel == CampaignChannel.email:
+        query = query.join(User, User.id == user_id).where(User.email.is_not(None))
+    return query.subquery("reachable")
+
+
+@dataclass(frozen=True)
+class _Counts:
+    audience: int
+    reached: int
+    includes_admin: bool
+    admin_ref_id: int | None  # the object the admin's own nudge would be about
+
+
+def _counts(plan: PlanContext, reachable, admin_id: int) -> _Counts:
+    """One statement: the audience, the people reached, and whether the admin is one."""
+    mine = reachable.c.user_id == admin_id
+    row = (
+        db.session.connection()
+        .execute(
+            select(
+                select(func.count()).select_from(plan.audience).scalar_subquery(),
+                select(func.count(distinct(reachable.c.user_id))).scalar_subquery(),
+                exists().where(mine),
+                select(reachable.c.ref_id)
+                .where(mine)
+                .order_by(reachable.c.ref_id)
+                .limit(1)
+                .scalar_subquery(),
+            )
+        )
+        .one()
+    )
+    return _Counts(int(row[0] or 0), int(row[1] or 0), bool(row[2]), row[3])
+
+
+def _first_recipient(reachable) -> tuple[int, int | None] | None:
+    row = (
+        db.session.connection()
+        .execute(
+            select(reachable.c.user_id, reachable.c.ref_id)
+            .order_by(reachable.c.user_id, reachable.c.ref_id)
+            .limit(1)
+        )
+        .first()
+    )
+    return (int(row[0]), row[1]) if row else None
+
+
+def _links(org: Organisation) -> dict[str, str]:
+    """The links delivery adds to every nudge; the preview's links go to the preferences
+    page (a real unsubscribe link would be a personal token)."""
+    for endpoint in ("nudges.preferences", "main.org_home"):
+        try:
+            url = absolute_url(endpoint, org_slug=org.slug)
+        except BuildError:
+            continue
+        return {"preferences_url": url, "unsubscribe_url": url}
+    return {"preferences_url": "", "unsubscribe_url": ""}
+
+
+def _render(
+    org: Organisation,
+    campaign: NudgeCampaign,
+    nudge_type: NudgeType,
+    user: User,
+    ref_id: int | None,
+    now: datetime,
+    example: bool,
+) -> RenderedMail | None:
+    locale = str(get_locale() or org.locale or "nl")
+    row = OutboxMessage(
+        key="preview",
+        kind="nudge",
+        org_id=org.id,
+        user_id=user.id,
+        campaign_id=campaign.id,
+        nudge_type=nudge_type.key,
+        channel="email",
+        ref_id=ref_id,
+        planned_at=now,
+        convert_until=now + nudge_type.conversion_window,
+        payload={},
+    )
+    render = RenderContext(org=org, user=user, row=row, now=now, locale=locale)
+    if example:
+        if nudge_type.example is None:
+            return None
+        context: dict[str, Any] | None = nudge_type.example(render)
+    else:
+        # Read as the recipient: their own data, nothing of anyone else.
+        with org_context((org.id,), user.id):
+            context = nudge_type.context(render)
+    if context is None:
+        return None
+    context = {
+        **context,
+        "name": user.name,
+        "org_name": org.name,
+        "locale": locale,
+        **_links(org),
+    }
+    # As app.mail.render_mail, but the templates also get ``locale`` (the layout's lang).
+    with force_locale(locale):
+        subject = render_template(f"{nudge_type.template}.subject.txt", **context)
+        body_text = render_template(f"{nudge_type.template}.txt", **context)
+        body_html = render_template(f"{nudge_type.template}.html", **context)
+    return RenderedMail(subject=" ".join(subject.split()), text=body_text, html=body_html)
+
+
+def campaign_preview(
+    org: Organisation, campaign: NudgeCampaign, nudge_type: NudgeType, admin: User, now: datetime
+) -> Preview:
+    """How many people the campaign would reach now, and the message for a sample."""
+    private = is_private(campaign, nudge_type)
+    # As the planner: the organisation only, no person (so no private row is read here,
+    # and on PostgreSQL talks are counted only through the SECURITY DEFINER functions).
+    with org_context((org.id,), None):
+        plan = _plan_context(org, campaign, nudge_type, now)
+        reachable = _recipients(org, campaign, nudge_type, plan)
+        counts = _counts(plan, reachable, admin.id)
+        first = None if private else _first_recipient(reachable)
+    if private:
+        k = org.min_group_size
+        not_reached = counts.audience - counts.reached
+        shown = counts.reached if counts.reached >= k and not_reached >= k else None
+    else:
+        shown = counts.reached
+    reach = Reach(reached=shown, private=private)
+
+    message = None
+    if private and counts.includes_admin:
+        mail = _render(org, campaign, nudge_type, admin, counts.admin_ref_id, now, example=False)
+        message = SampleMessage(mail, example=False, for_admin=True) if mail else None
+    elif first is not None:
+        sample = db.session.get(User, first[0])
+        mail = _render(org, campaign, nudge_type, sample, first[1], now, example=False)
+        message = SampleMessage(mail, example=False, for_admin=False) if mail else None
+    if message is None:
+        mail = _render(org, campaign, nudge_type, admin, None, now, example=True)
+        message = SampleMessage(mail, example=True, for_admin=False) if mail else None
+    return Preview(reach=reach, message=message)

@@ -1,0 +1,267 @@
+"""The admin's nudge campaigns (N2): list, new, change, start, pause, stop, and a preview
+of who it would reach and what they would read. Only in a company, only for its admins.
+
+The respect settings page lives in ``settings_routes.py`` (imported at the end).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..orgs.forms import ConfirmForm, role_label
+from ..orgs.models import Role, Team
+from ..permissions import only_in, require_roles
+from ..tenancy import scoped_get_or_404
+from . import bp
+from .campaigns import (
+    campaigns_of,
+    can,
+    change_status,
+    channel_label,
+    check_values,
+    create_campaign,
+    default_values,
+    factor_label,
+    next_run,
+    org_teams,
+    quiet_in_words,
+    schedule_in_words,
+    status_label,
+    update_campaign,
+    values_of,
+)
+from .forms import CampaignForm
+from .models import CampaignStatus, NudgeCampaign
+from .preview import campaign_preview
+from .registry import NudgeType, all_types, get_type
+
+# The message preview is a page of its own, shown in a sandboxed frame: a nudge e-mail
+# styles itself inline, which the app's strict policy rightly forbids on its own pages.
+MAIL_PREVIEW_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "frame-ancestors 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+)
+
+TEMPLATE_HELPERS = {
+    "status_label": status_label,
+    "channel_label": channel_label,
+    "schedule_in_words": schedule_in_words,
+    "factor_label": factor_label,
+    "factor_names_of": lambda values: ", ".join(factor_label(v) for v in values),
+    "role_names_of": lambda values: ", ".join(role_label(v) for v in values),
+}
+
+
+def _type_or_404(key: str | None) -> NudgeType:
+    nudge_type = get_type(key or "")
+    if nudge_type is None:
+        abort(404)
+    return nudge_type
+
+
+@bp.get("/campaigns")
+@only_in("company")
+@require_roles(Role.admin)
+def campaigns():
+    """Every campaign with its kind, status, channel, schedule and next run (one query)."""
+    now = utcnow()
+    rows = [
+        (campaign, get_type(campaign.nudge_type), next_run(campaign, g.org, now))
+        for campaign in campaigns_of(g.org.id)
+    ]
+    return render_template(
+        "nudges/campaigns/index.html",
+        rows=rows,
+        quiet_words=quiet_in_words(g.org),
+        **TEMPLATE_HELPERS,
+    )
+
+
+def _form_page(form: CampaignForm, nudge_type: NudgeType, campaign: NudgeCampaign | None):
+    return render_template(
+        "nudges/campaigns/form.html",
+        form=form,
+        nudge_type=nudge_type,
+        campaign=campaign,
+        **TEMPLATE_HELPERS,
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@only_in("company")
+@require_roles(Role.admin)
+def new_campaign():
+    """First the kind of nudge (what it does, its factors, who it is for), then its settings."""
+    key = request.form.get("nudge_type") if request.method == "POST" else request.args.get("type")
+    if not key:
+        return render_template(
+            "nudges/campaigns/choose.html", types=all_types(), **TEMPLATE_HELPERS
+        )
+    nudge_type = _type_or_404(key)
+    teams = org_teams(g.org.id)
+    if request.method == "GET":
+        form = CampaignForm(teams, formdata=None)
+        form.fill(default_values(nudge_type))
+        return _form_page(form, nudge_type, None)
+    form = CampaignForm(teams)
+    if form.validate_on_submit():
+        values = form.values(nudge_type.key)
+        problems = check_values(g.org, values)
+        if not problems:
+            campaign, created = create_campaign(g.org, current_user.id, values, utcnow())
+            db.session.commit()
+            if created:
+                flash(_("The campaign is saved. Check the preview, then start it."), "success")
+            return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
+        form.show_problems(problems)
+    return _form_page(form, nudge_type, None)
+
+
+@bp.route("/campaigns/<int:nudge_campaign_id>/edit", methods=["GET", "POST"])
+@only_in("company")
+@require_roles(Role.admin)
+def edit_campaign(nudge_campaign_id: int):
+    """Change a campaign's settings (not its kind of nudge); a stopped one stays as it was."""
+    campaign = scoped_get_or_404(NudgeCampaign, nudge_campaign_id)
+    nudge_type = _type_or_404(campaign.nudge_type)
+    if campaign.status == CampaignStatus.stopped:
+        flash(_("This campaign is stopped. It cannot change any more."), "info")
+        return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
+    teams = org_teams(g.org.id)
+    if request.method == "GET":
+        form = CampaignForm(teams, formdata=None)
+        form.fill(values_of(campaign))
+        return _form_page(form, nudge_type, campaign)
+    form = CampaignForm(teams)
+    if form.validate_on_submit():
+        values = form.values(campaign.nudge_type)
+        problems = check_values(g.org, values)
+        if not problems:
+            update_campaign(campaign, current_user.id, values, utcnow())
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
+        form.show_problems(problems)
+    return _form_page(form, nudge_type, campaign)
+
+
+def _team_names(campaign: NudgeCampaign) -> list[str]:
+    if not campaign.team_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Team.name)
+            .where(Team.org_id == campaign.org_id, Team.id.in_(campaign.team_ids))
+            .order_by(Team.name)
+        )
+    )
+
+
+def _effect(campaign: NudgeCampaign, now):
+    """The effect report (N6), once ``app.nudges.effect`` is there."""
+    try:
+        from .effect import effect_report
+    except ImportError:
+        return None
+    return effect_report(campaign, g.org, now)
+
+
+@bp.get("/campaigns/<int:nudge_campaign_id>")
+@only_in("company")
+@require_roles(Role.admin)
+def campaign(nudge_campaign_id: int):
+    """The settings in words, start / pause / stop, the preview and the effect."""
+    campaign = scoped_get_or_404(NudgeCampaign, nudge_campaign_id)
+    nudge_type = _type_or_404(campaign.nudge_type)
+    now = utcnow()
+    preview = campaign_preview(g.org, campaign, nudge_type, current_user, now)
+    return render_template(
+        "nudges/campaigns/show.html",
+        campaign=campaign,
+        nudge_type=nudge_type,
+        values=values_of(campaign),
+        team_names=_team_names(campaign),
+        next_run=next_run(campaign, g.org, now),
+        preview=preview,
+        effect=_effect(campaign, now),
+        confirm=ConfirmForm(formdata=None),
+        can=can,
+        **TEMPLATE_HELPERS,
+    )
+
+
+@bp.get("/campaigns/<int:nudge_campaign_id>/preview/mail")
+@only_in("company")
+@require_roles(Role.admin)
+def campaign_mail_preview(nudge_campaign_id: int):
+    """The preview's e-mail as a page of its own, for the sandboxed frame on the campaign
+    page (its own policy: its inline styles, no script, framed by our pages only)."""
+    campaign = scoped_get_or_404(NudgeCampaign, nudge_campaign_id)
+    nudge_type = _type_or_404(campaign.nudge_type)
+    preview = campaign_preview(g.org, campaign, nudge_type, current_user, utcnow())
+    if preview.message is None:
+        body = render_template("nudges/campaigns/no_mail.html")
+    else:
+        body = preview.message.mail.html
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _status_action(nudge_campaign_id: int, action: str):
+    campaign = scoped_get_or_404(NudgeCampaign, nudge_campaign_id)
+    back = redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
+    if not ConfirmForm().validate_on_submit():
+        return back
+    if change_status(campaign, action, current_user.id, utcnow()):
+        db.session.commit()
+        flash(
+            {
+                "start": _("The campaign is running."),
+                "pause": _("The campaign is paused. Nobody gets it until you start it again."),
+                "stop": _("The campaign is stopped. Its results stay on this page."),
+            }[action],
+            "success",
+        )
+    elif campaign.status == CampaignStatus.stopped:
+        flash(
+            _("This campaign is stopped for good. To send this nudge again, make a new campaign."),
+            "info",
+        )
+    return back
+
+
+@bp.post("/campaigns/<int:nudge_campaign_id>/start")
+@only_in("company")
+@require_roles(Role.admin)
+def start_campaign(nudge_campaign_id: int):
+    return _status_action(nudge_campaign_id, "start")
+
+
+@bp.post("/campaigns/<int:nudge_campaign_id>/pause")
+@only_in("company")
+@require_roles(Role.admin)
+def pause_campaign(nudge_campaign_id: int):
+    return _status_action(nudge_campaign_id, "pause")
+
+
+@bp.post("/campaigns/<int:nudge_campaign_id>/stop")
+@only_in("company")
+@require_roles(Role.admin)
+def stop_campaign(nudge_campaign_id: int):
+    return _status_action(nudge_campaign_id, "stop")
+
+
+from . import settings_routes  # noqa: E402, F401  (the respect settings page)
