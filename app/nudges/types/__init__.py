@@ -1,3 +1,9 @@
 """Every nudge type; importing this package registers them all (see ../registry.py)."""
 
-from . import meet_ambassador  # noqa: F401
+from . import (
+    feedback_loop,  # noqa: F401
+    manager_conversations,  # noqa: F401
+    manager_recognise,  # noqa: F401
+    meet_ambassador,  # noqa: F401
+    team_digest,  # noqa: F401
+)
