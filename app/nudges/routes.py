@@ -35,6 +35,7 @@ from .campaigns import (
     update_campaign,
     values_of,
 )
+from .effect import effect_report
 from .forms import CampaignForm
 from .models import CampaignStatus, NudgeCampaign
 from .preview import campaign_preview
@@ -168,15 +169,6 @@ def _team_names(campaign: NudgeCampaign) -> list[str]:
     )
 
 
-def _effect(campaign: NudgeCampaign, now):
-    """The effect report (N6), once ``app.nudges.effect`` is there."""
-    try:
-        from .effect import effect_report
-    except ImportError:
-        return None
-    return effect_report(campaign, g.org, now)
-
-
 @bp.get("/campaigns/<int:nudge_campaign_id>")
 @only_in("company")
 @require_roles(Role.admin)
@@ -194,7 +186,7 @@ def campaign(nudge_campaign_id: int):
         team_names=_team_names(campaign),
         next_run=next_run(campaign, g.org, now),
         preview=preview,
-        effect=_effect(campaign, now),
+        effect=effect_report(campaign, g.org, now),
         confirm=ConfirmForm(formdata=None),
         can=can,
         **TEMPLATE_HELPERS,
