@@ -18,8 +18,11 @@ class RenderedMail:
     html: str
 
 
-def render_mail(template: str, locale: str, **context) -> RenderedMail:
-    """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in the person's language."""
+def render_mail(template: str, locale: str, /, **context) -> RenderedMail:
+    """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in the person's language.
+
+    ``template`` and ``locale`` are positional only, so the context may hold a ``locale``
+    too (nudge templates use it for ``<html lang>``)."""
     with force_locale(locale):
         subject = render_template(f"{template}.subject.txt", **context)
         text = render_template(f"{template}.txt", **context)
@@ -55,7 +58,18 @@ def open_connection() -> TimeoutConnection:
     return TimeoutConnection(current_app.extensions["mail"])
 
 
-def build_message(to: str, subject: str, text: str, html: str | None, key: str) -> Message:
-    msg = Message(subject=subject, recipients=[to], body=text, html=html)
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    key: str,
+    headers: dict[str, str] | None = None,
+) -> Message:
+    """A message whose Message-ID derives from ``key``; ``headers`` are added as they are
+    (e.g. ``List-Unsubscribe`` on nudges)."""
+    msg = Message(
+        subject=subject, recipients=[to], body=text, html=html, extra_headers=headers or None
+    )
     msg.msgId = message_id_for(key)
     return msg
