@@ -134,7 +134,9 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .notifications import routes as _notifications_routes  # noqa: F401
     from .nudges import bp as nudges_bp
+    from .nudges import preferences_routes as _nudges_preferences_routes  # noqa: F401
     from .nudges import routes as _nudges_routes  # noqa: F401
+    from .nudges.unsubscribe import bp as nudge_unsubscribe_bp
     from .offers import bp as offers_bp
     from .offers import routes as _offers_routes  # noqa: F401
     from .orgs import bp as orgs_bp
@@ -157,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         ambassadors_bp,
         unions_bp,
         nudges_bp,
+        nudge_unsubscribe_bp,
         manager_kpis_bp,
     ):
         app.register_blueprint(blueprint)

@@ -3,6 +3,10 @@
 States: pending -> sending -> sent | failed (retried at ``next_attempt_at``) | dead.
 A row stuck in ``sending`` past its lease is picked up again. SMTP 4xx and connection
 errors are retried with exponential back-off and jitter; 5xx is permanent.
+
+Nudge rows (``nudge_type`` set) are rendered just before sending by
+``app.nudges.delivery``; they may also end as ``skipped`` (no longer relevant), go back
+to ``pending`` until quiet hours end, or go to the notification centre (in-app rows).
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db_utils import insert_or_ignore
 from ..extensions import db
 from ..mail import build_message, open_connection, render_mail
+from ..nudges.delivery import NudgeBatch, Prepared
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -86,6 +92,8 @@ class DrainResult:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    skipped: int = 0  # nudges no longer relevant when it was time to send
+    waiting: int = 0  # nudge e-mails held back until quiet hours end
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -101,6 +109,43 @@ def _is_permanent(error: Exception) -> bool:
     return code is not None and 500 <= code < 600
 
 
+# The server cannot be reached or stopped answering: the rest of the batch is not tried.
+UNREACHABLE = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+class _Sender:
+    """The console, or one SMTP connection for the whole batch, opened on first use.
+
+    Once the server cannot be reached (down, or silent until the timeout), the other
+    e-mails of the batch fail at once with the same reason instead of waiting for the
+    timeout one by one (so a batch never outlives its lease).
+    """
+
+    def __init__(self) -> None:
+        self.console = current_app.config["MAIL_TRANSPORT"] == "console"
+        self.connection = None
+        self.unreachable: Exception | None = None
+
+    def send(self, row: OutboxMessage, headers: dict[str, str] | None) -> None:
+        if self.console:
+            log.info("mail to=%s subject=%s\n%s", row.to_address, row.subject, row.body_text)
+            return
+        if self.unreachable is not None:
+            error = self.unreachable
+            raise smtplib.SMTPServerDisconnected(f"not tried: {type(error).__name__}: {error}")
+        if self.connection is None:
+            self.connection = open_connection().__enter__()
+        message = build_message(
+            row.to_address, row.subject, row.body_text, row.body_html, row.key, headers
+        )
+        self.connection.send(message)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            _close_quietly(self.connection)
+            self.connection = None
+
+
 def drain(now: datetime, limit: int = 50) -> DrainResult:
     """Send what is due now; every outcome is recorded on its row."""
     result = DrainResult()
@@ -108,56 +153,61 @@ def drain(now: datetime, limit: int = 50) -> DrainResult:
     if not ids:
         return result
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
-    transport = current_app.config["MAIL_TRANSPORT"]
-    connection = None
+    nudges = NudgeBatch(rows, now)
+    sender = _Sender()
     try:
         for row in rows:
-            try:
-                if transport == "console":
-                    log.info(
-                        "mail to=%s subject=%s\n%s", row.to_address, row.subject, row.body_text
-                    )
-                else:
-                    if connection is None:
-                        connection = open_connection().__enter__()
-                    connection.send(
-                        build_message(
-                            row.to_address, row.subject, row.body_text, row.body_html, row.key
-                        )
-                    )
-            except Exception as error:  # noqa: BLE001  (any failure is recorded on the row)
-                row.attempts += 1
-                row.last_error = f"{type(error).__name__}: {error}"[:500]
-                row.lease_until = None
-                # Errors other than SMTP and network ones (a bad header, an encoding error)
-                # would fail the same way again: the row is dead at once.
-                transient = isinstance(error, (smtplib.SMTPException, OSError))
-                if not transient or _is_permanent(error) or row.attempts >= MAX_ATTEMPTS:
-                    row.status = OutboxStatus.dead
-                    result.dead += 1
-                else:
-                    row.status = OutboxStatus.failed
-                    row.next_attempt_at = now + _backoff(row.attempts)
-                    result.failed += 1
-                if not isinstance(error, smtplib.SMTPResponseException) and connection:
-                    _close_quietly(connection)
-                    connection = None
-                log.warning("mail %s not sent: %s", row.key, row.last_error)
-            else:
-                row.attempts += 1
-                row.status = OutboxStatus.sent
-                row.sent_at = now
-                row.lease_until = None
-                row.last_error = None
-                # Sign-in links are secrets: once sent, keep the record but not the body.
-                row.body_text = ""
-                row.body_html = None
-                result.sent += 1
+            outcome = _deliver(row, nudges, sender, now)
+            setattr(result, outcome, getattr(result, outcome) + 1)
             db.session.commit()
     finally:
-        if connection is not None:
-            _close_quietly(connection)
+        sender.close()
     return result
+
+
+def _deliver(row: OutboxMessage, nudges: NudgeBatch, sender: _Sender, now: datetime) -> str:
+    """Send one row (a nudge is rendered first) and record what happened; returns the
+    outcome: sent, failed, dead, skipped or waiting."""
+    try:
+        prepared = nudges.prepare(row) if row.nudge_type is not None else Prepared()
+        if prepared.outcome:
+            return prepared.outcome
+        sender.send(row, prepared.headers)
+    except Exception as error:  # noqa: BLE001  (any failure is recorded on the row)
+        return _record_failure(row, error, sender, now)
+    row.attempts += 1
+    row.status = OutboxStatus.sent
+    row.sent_at = now
+    row.lease_until = None
+    row.last_error = None
+    # Sign-in links are secrets and nudges speak of a person's own learning: once sent,
+    # keep the record (and the subject) but not the body.
+    row.body_text = ""
+    row.body_html = None
+    return "sent"
+
+
+def _record_failure(row: OutboxMessage, error: Exception, sender: _Sender, now: datetime) -> str:
+    if isinstance(error, SQLAlchemyError):
+        # Reading a nudge's context failed: start a clean transaction for the record.
+        db.session.rollback()
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:500]
+    row.lease_until = None
+    # Errors other than SMTP, network and database ones (a bad header, an encoding error)
+    # would fail the same way again: the row is dead at once.
+    transient = isinstance(error, (smtplib.SMTPException, OSError, SQLAlchemyError))
+    if isinstance(error, UNREACHABLE) and sender.unreachable is None:
+        sender.unreachable = error
+    if not isinstance(error, smtplib.SMTPResponseException):
+        sender.close()
+    log.warning("mail %s not sent: %s", row.key, row.last_error)
+    if not transient or _is_permanent(error) or row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.dead
+        return "dead"
+    row.status = OutboxStatus.failed
+    row.next_attempt_at = now + _backoff(row.attempts)
+    return "failed"
 
 
 def _close_quietly(connection) -> None:
