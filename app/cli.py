@@ -1,11 +1,13 @@
-"""Command-line tools: `flask demo seed`, `flask outbox drain`, `flask data purge`."""
+"""Command-line tools: `flask demo seed`, `flask outbox drain`, `flask data purge`,
+`flask scheduler run` (the one process that runs APScheduler) and `flask scheduler tick`."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .db_types import utcnow
@@ -14,6 +16,17 @@ demo_cli = AppGroup("demo", help="Demo data.")
 org_cli = AppGroup("org", help="Organisations (for the operator).")
 outbox_cli = AppGroup("outbox", help="Send queued e-mail.")
 data_cli = AppGroup("data", help="Personal data: retention.")
+scheduler_cli = AppGroup("scheduler", help="Plan nudges on time (run exactly one scheduler).")
+
+
+def _parse_now(now_text: str | None) -> datetime:
+    if not now_text:
+        return utcnow()
+    try:
+        now = datetime.fromisoformat(now_text)
+    except ValueError as error:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-01-31T12:00:00+00:00") from error
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
 @demo_cli.command("seed")
@@ -65,6 +78,22 @@ def org_create(slug: str, name: str, kind: str, admin_email: str, admin_name: st
     click.echo(f"created {org.slug}; {admin_email} can now ask for a sign-in link at /login")
 
 
+def purge_all(now: datetime) -> list:
+    """Purge every organisation's expired rows, one transaction each (the CLI and the
+    scheduler's daily job); returns a ``Purged`` per organisation."""
+    from .development.retention import organisation_ids, purge_organisation
+    from .extensions import db
+    from .orgs.models import Organisation
+    from .tenancy import org_context
+
+    results = []
+    for org_id in organisation_ids():
+        with org_context((org_id,), None):
+            results.append(purge_organisation(db.session.get(Organisation, org_id), now))
+            db.session.commit()
+    return results
+
+
 @data_cli.command("purge")
 @click.option(
     "--now",
@@ -75,25 +104,9 @@ def org_create(slug: str, name: str, kind: str, admin_email: str, admin_name: st
 def data_purge(now_text: str | None) -> None:
     """Remove learning-check answers and notifications older than each organisation's
     retention settings. Running it twice changes nothing."""
-    from datetime import UTC, datetime
-
-    from .development.retention import organisation_ids, purge_organisation
     from .extensions import db
-    from .orgs.models import Organisation
-    from .tenancy import org_context
 
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError as error:
-            raise click.BadParameter("use ISO 8601, e.g. 2026-01-31T12:00:00+00:00") from error
-        now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    else:
-        now = utcnow()
-    for org_id in organisation_ids():
-        with org_context((org_id,), None):
-            result = purge_organisation(db.session.get(Organisation, org_id), now)
-            db.session.commit()
+    for result in purge_all(_parse_now(now_text)):
         click.echo(
             f"{result.org_slug}: {result.learning_checks} learning checks, "
             f"{result.notifications} notifications removed"
@@ -101,8 +114,46 @@ def data_purge(now_text: str | None) -> None:
     db.session.remove()
 
 
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler until stopped (Ctrl-C or SIGTERM). Run exactly one: it plans
+    every active campaign on its schedule and purges expired data daily."""
+    from .nudges.scheduler import run_forever
+
+    run_forever(current_app._get_current_object())
+
+
+@scheduler_cli.command("tick")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Pretend it is this moment (ISO 8601, e.g. 2026-01-31T12:00:00+00:00); for tests.",
+)
+def scheduler_tick(now_text: str | None) -> None:
+    """Plan every active campaign's current period once, then stop (for cron instead of
+    `flask scheduler run`). Running it twice plans nothing new."""
+    from .nudges.scheduler import tick
+
+    lines = tick(_parse_now(now_text))
+    for line in lines:
+        if line.result is None:
+            state = f"failed: {line.error}"
+        elif line.result.skipped:
+            state = line.result.skipped
+        else:
+            state = f"{line.result.rows} new nudges for {line.result.period.token}"
+        click.echo(f"campaign {line.campaign_id} (organisation {line.org_id}): {state}")
+    planned = sum(line.result.rows for line in lines if line.result)
+    failed = sum(line.result is None for line in lines)
+    click.echo(f"{len(lines)} active campaigns, {planned} new nudges, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(scheduler_cli)

@@ -34,6 +34,8 @@ class Config:
     DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL")
     DATABASE_APP_ROLE = os.environ.get("LEERCULTUUR_DB_APP_ROLE")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Job store of `flask scheduler run` (own engine); empty: DATABASE_OWNER_URL, else DATABASE_URL.
+    SCHEDULER_JOBSTORE_URL = os.environ.get("SCHEDULER_JOBSTORE_URL")
 
     BASE_URL = os.environ.get("LEERCULTUUR_BASE_URL", "http://127.0.0.1:5000")
     PREFERRED_URL_SCHEME = "https" if BASE_URL.startswith("https") else "http"

@@ -22,6 +22,16 @@ def owner_url() -> str:
     return target_db.engine.url.render_as_string(hide_password=False)
 
 
+# Tables no migration manages: APScheduler's job store (`flask scheduler run` creates it).
+UNMANAGED_TABLES = {"apscheduler_jobs"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave unmanaged tables (and their indexes) out of autogenerate."""
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return getattr(table, "name", name) not in UNMANAGED_TABLES
+
+
 def grant_app_role(connection) -> None:
     """Let the app's login role read and write every table, without owning any."""
     role = current_app.config.get("DATABASE_APP_ROLE")
@@ -37,7 +47,12 @@ def grant_app_role(connection) -> None:
 
 
 def run_migrations_offline():
-    context.configure(url=owner_url(), target_metadata=target_db.metadata, literal_binds=True)
+    context.configure(
+        url=owner_url(),
+        target_metadata=target_db.metadata,
+        literal_binds=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -53,6 +68,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_object", include_object)
     engine = create_engine(owner_url())
     try:
         with engine.connect() as connection:

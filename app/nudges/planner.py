@@ -179,6 +179,8 @@ def _insert_rows(
     )
     if channel == "email":
         rows = rows.where(c.nth <= org.nudge_email_cap)
+    else:  # SQLite reads "FROM (...) AS candidates ON CONFLICT" as a join without a WHERE
+        rows = rows.where(true())
     names = [
         "key", "kind", "to_address", "subject", "body_text", "body_html", "status",
         "attempts", "next_attempt_at", "created_at", "org_id", "user_id", "campaign_id",
