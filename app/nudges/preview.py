@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from sqlalchemy import Integer, cast, distinct, exists, func, select
 from werkzeug.routing import BuildError
 
 from ..accounts.models import User
 from ..extensions import db
-from ..mail import RenderedMail
+from ..mail import RenderedMail, render_mail
 from ..orgs.models import Organisation
 from ..outbox.models import OutboxMessage
 from ..tenancy import org_context
@@ -198,12 +197,7 @@ def _render(
         "locale": locale,
         **_links(org),
     }
-    # As app.mail.render_mail, but the templates also get ``locale`` (the layout's lang).
-    with force_locale(locale):
-        subject = render_template(f"{nudge_type.template}.subject.txt", **context)
-        body_text = render_template(f"{nudge_type.template}.txt", **context)
-        body_html = render_template(f"{nudge_type.template}.html", **context)
-    return RenderedMail(subject=" ".join(subject.split()), text=body_text, html=body_html)
+    return render_mail(nudge_type.template, locale, **context)
 
 
 def campaign_preview(

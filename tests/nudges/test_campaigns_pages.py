@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.nudges import registry
 from app.nudges.models import CampaignChannel, CampaignStatus, NudgeCampaign, ScheduleKind
 from app.orgs.models import Role
 from tests.conftest import csrf_token, login
@@ -380,3 +381,19 @@ def test_another_organisations_campaign_is_not_found(company, make, dbs, client)
     assert campaigns(dbs, other)[0].status == CampaignStatus.active
     assert campaigns(dbs, other)[0].name == "Their campaign"
     assert dbs.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_every_kind_of_nudge_has_a_form_and_a_campaign_page(company, make, dbs, client):
+    org, _admin = company
+    make_ambassador(make, org)
+    make.member(org, roles=(Role.employee, Role.manager))
+    for nudge_type in registry.all_types():
+        _kind, value = nudge_type.default_schedule
+        form = client.get(url(org, f"campaigns/new?type={nudge_type.key}"))
+        assert form.status_code == 200, nudge_type.key
+        assert f'value="{value}"' in text_of(form), nudge_type.key
+        campaign = make_campaign(dbs, org, nudge_type.key, name=f"Campaign {nudge_type.key}")
+        page = client.get(url(org, f"campaigns/{campaign.id}"))
+        assert page.status_code == 200, nudge_type.key
+        assert str(nudge_type.label) in text_of(page)
+        assert client.get(url(org, f"campaigns/{campaign.id}/preview/mail")).status_code == 200
