@@ -34,6 +34,7 @@ class ActivityKind(enum.StrEnum):
     skill_confirmed = "skill_confirmed"
     learning_check_done = "learning_check_done"
     development_conversation = "development_conversation"
+    development_conversation_recorded = "development_conversation_recorded"  # by the manager
     # Ambassadors (issue 5): that a talk was asked for, never which talk (counts only).
     ambassador_talk_booked = "ambassador_talk_booked"
 

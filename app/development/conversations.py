@@ -146,6 +146,11 @@ def record_conversation(
     if new_id is None:
         return conversation, False
     record_audit(org_id, manager_id, "development_conversation.recorded", conversation, person_id)
+    # The manager's action (for the manager prompt's effect, N6); the person's own
+    # event comes when they confirm.
+    record_activity(
+        org_id, manager_id, ActivityKind.development_conversation_recorded, conversation, now
+    )
     notify(
         org_id,
         person_id,

@@ -147,7 +147,7 @@ register(
         ),
         recipients=recipients,
         context=context,
-        conversions=(ActivityKind.development_conversation.value,),
+        conversions=(ActivityKind.development_conversation_recorded.value,),
         conversion_window=timedelta(days=30),  # a monthly message
         default_schedule=("cron", "0 9 1 * *"),
         for_role="managers",
