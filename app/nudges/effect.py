@@ -37,7 +37,7 @@ from ..notifications.models import Notification
 from ..outbox.models import OutboxMessage, OutboxStatus
 from .models import NudgeCampaign, NudgeOptOut
 from .planner import audience_query, channels_of
-from .registry import NudgeType, get_type
+from .registry import NudgeType, get_type, private_audience
 
 # Below this many people in either group the verdict is "too early to tell": the
 # interval is then too wide to say anything useful and the normal approximations behind
@@ -256,7 +256,7 @@ def effect_report(campaign: NudgeCampaign, org, now: datetime) -> EffectReport:
     (n_t, c_t), (n_h, c_h) = raw[TREATED], raw[HOLDOUT]
 
     hide_reach = False
-    if nudge_type is not None and nudge_type.private_rule:
+    if private_audience(campaign, nudge_type):
         not_reached = max(0, (totals.audience or 0) - totals.reach)
         hide_reach = not_reached < k
 
@@ -399,7 +399,7 @@ def _counts(campaign: NudgeCampaign, org, nudge_type: NudgeType | None, now: dat
         )
     else:
         opt_outs = literal(0)
-    if nudge_type is not None and nudge_type.private_rule:
+    if private_audience(campaign, nudge_type):
         audience = audience_query(org, campaign, nudge_type)
         audience_count = select(func.count()).select_from(audience).scalar_subquery()
     else:

@@ -33,7 +33,7 @@ from ..tenancy import org_context
 from ..urls import absolute_url
 from .models import CampaignChannel, NudgeCampaign, NudgeOptOut
 from .planner import audience_query
-from .registry import NudgeType, PlanContext, RenderContext
+from .registry import NudgeType, PlanContext, RenderContext, private_audience
 from .schedule import BadSchedule, latest_period, trigger_for
 
 EXAMPLE_LOOKBACK = timedelta(days=7)
@@ -56,11 +56,6 @@ class SampleMessage:
 class Preview:
     reach: Reach
     message: SampleMessage | None
-
-
-def is_private(campaign: NudgeCampaign, nudge_type: NudgeType) -> bool:
-    """Who gets it depends on private data: the type's rule, or learning-check answers."""
-    return bool(nudge_type.private_rule or campaign.factors)
 
 
 def _plan_context(org: Organisation, campaign: NudgeCampaign, nudge_type: NudgeType, now):
@@ -204,14 +199,16 @@ def campaign_preview(
     org: Organisation, campaign: NudgeCampaign, nudge_type: NudgeType, admin: User, now: datetime
 ) -> Preview:
     """How many people the campaign would reach now, and the message for a sample."""
-    private = is_private(campaign, nudge_type)
+    private = private_audience(campaign, nudge_type)
+    # Never another person's message when it names people or shows team-only posts.
+    sample_is_private = private or nudge_type.private_message
     # As the planner: the organisation only, no person (so no private row is read here,
     # and on PostgreSQL talks are counted only through the SECURITY DEFINER functions).
     with org_context((org.id,), None):
         plan = _plan_context(org, campaign, nudge_type, now)
         reachable = _recipients(org, campaign, nudge_type, plan)
         counts = _counts(plan, reachable, admin.id)
-        first = None if private else _first_recipient(reachable)
+        first = None if sample_is_private else _first_recipient(reachable)
     if private:
         k = org.min_group_size
         not_reached = counts.audience - counts.reached
@@ -221,7 +218,7 @@ def campaign_preview(
     reach = Reach(reached=shown, private=private)
 
     message = None
-    if private and counts.includes_admin:
+    if sample_is_private and counts.includes_admin:
         mail = _render(org, campaign, nudge_type, admin, counts.admin_ref_id, now, example=False)
         message = SampleMessage(mail, example=False, for_admin=True) if mail else None
     elif first is not None:

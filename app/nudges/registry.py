@@ -80,6 +80,10 @@ class NudgeType:
     # previews and reports then never show who, and show counts only when both the
     # people reached and the people not reached are at least min_group_size.
     private_rule: bool = False
+    # True when the message itself names people or shows posts the admin may not see
+    # (a manager's people, team-only successes): the preview then never renders it for
+    # another person, only for the admin or with the example.
+    private_message: bool = False
     # Sample template variables for the admin's preview when the admin has no own data
     # for a private-rule type (marked "example" on the page).
     example: Callable[[RenderContext], dict[str, Any]] | None = None
@@ -89,6 +93,13 @@ class NudgeType:
     def template(self) -> str:
         """Base path: ``<template>.subject.txt``, ``.txt``, ``.html`` under templates/."""
         return f"nudges/mail/{self.key}"
+
+
+def private_audience(campaign: NudgeCampaign, nudge_type: NudgeType | None) -> bool:
+    """Who gets it depends on private data: the type's rule, or a learning-check audience
+    (a campaign limited to people with a barrier). Previews and the effect report then
+    show counts only when the people reached and not reached are both at least k."""
+    return bool((nudge_type is not None and nudge_type.private_rule) or campaign.factors)
 
 
 _TYPES: dict[str, NudgeType] = {}

@@ -235,3 +235,35 @@ def test_follow_up_preview_never_shows_an_employees_follow_up(make, dbs, client)
     assert "Example message" in page
     assert "Sign up for the forklift course" in page  # the type's example step
     assert "Fatima" in mail
+
+
+def test_a_digest_of_team_posts_is_never_previewed_for_another_person(make, dbs, client):
+    """The weekly digest shows team-only successes: an admin outside the team sees the
+    example, never a team member's digest."""
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+    from app.feed.models import Audience
+
+    org = make.org(min_group_size=3)
+    team = make.team(org)
+    admin = make.admin(org, name="Ada Admin", locale="en").user
+    author = make.member(org, team=team, name="Tessa Team").user
+    for n in range(3):
+        make.member(org, team=team, name=f"Teammate {n}")
+    make.post(
+        org,
+        author,
+        audience=Audience.team,
+        team_id=team.id,
+        body=f"{CANARY} team-only success",
+        created_at=utcnow() - timedelta(days=2),  # inside the digest's last week
+    )
+    campaign = make_campaign(dbs, org, "team_digest", team_ids=[team.id])
+    login(client, admin)
+
+    page = _preview_page(client, org, campaign)
+
+    assert "Example message" in page
+    assert CANARY not in page
+    assert CANARY not in text_of(_mail_page(client, org, campaign))

@@ -185,6 +185,8 @@ def recipients(plan: PlanContext):
 
 register(
     NudgeType(
+        # The message names people or shows posts the admin may not see.
+        private_message=True,
         key="feedback_loop",
         label=_l("Applause for a colleague who learned something"),
         description=_l(

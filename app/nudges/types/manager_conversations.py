@@ -133,6 +133,8 @@ def example(render: RenderContext):
 
 register(
     NudgeType(
+        # The message names people or shows posts the admin may not see.
+        private_message=True,
         key="manager_conversations",
         label=_l("Development conversations for your team"),
         description=_l(

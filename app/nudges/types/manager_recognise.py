@@ -73,6 +73,8 @@ def recipients(plan: PlanContext):
 
 register(
     NudgeType(
+        # The message names people or shows posts the admin may not see.
+        private_message=True,
         key="manager_recognise",
         label=_l("A learning success to recognise"),
         description=_l(

@@ -111,6 +111,8 @@ def example(render: RenderContext):
 
 register(
     NudgeType(
+        # The message names people or shows posts the admin may not see.
+        private_message=True,
         key="team_digest",
         label=_l("Weekly overview of learning successes"),
         description=_l(
