@@ -107,7 +107,10 @@ def _with_token(token: str, action):
     row-level security allows the write), or show "this link does not work"."""
     found = read_token(token)
     if found is None:
-        return render_template("nudges/unsubscribe_invalid.html"), 400
+        # As the other e-mailed links: opening a broken one is a page like any other
+        # (200); posting with it is a bad request.
+        status = 400 if request.method == "POST" else 200
+        return render_template("nudges/unsubscribe_invalid.html"), status
     org_id, user_id, category = found
     with org_context((org_id,), user_id):
         org = db.session.get(Organisation, org_id)
