@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from ..accounts.models import SignInToken, User
 from ..activity.models import ActivityEvent
@@ -254,9 +254,13 @@ REGISTRY: tuple[Entry, ...] = (
         OutboxMessage,
         "emails",
         {"user_id": DELETE},
+        # A nudge names its person; other mail only its address (never another
+        # account's nudges that went to the same address).
         rows=lambda p: or_(
             OutboxMessage.user_id == p.id,
-            OutboxMessage.to_address == p.email if p.email else false(),
+            and_(OutboxMessage.user_id.is_(None), OutboxMessage.to_address == p.email)
+            if p.email
+            else false(),
         ),
         drop=frozenset(
             {"key", "subject", "body_text", "body_html", "lease_until", "last_error", "payload"}

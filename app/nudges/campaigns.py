@@ -8,7 +8,7 @@ commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import get_day_names
@@ -265,6 +265,16 @@ def update_campaign(
     """Change a campaign that is not stopped (its kind of nudge stays). Values must be checked."""
     if campaign.status == CampaignStatus.stopped:
         raise ValueError("a stopped campaign cannot change")
+    if campaign.started_at is not None:
+        # Once started, who gets it and the holdout stay: the results compare the same
+        # people from start to end, and a widened audience cannot unhide a count.
+        values = replace(
+            values,
+            team_ids=list(campaign.team_ids or []),
+            roles=list(campaign.roles or []),
+            factors=list(campaign.factors or []),
+            holdout_percent=campaign.holdout_percent,
+        )
     _apply(campaign, values)
     campaign.updated_at = now
     record_audit(campaign.org_id, actor_id, "nudge_campaign.changed", campaign)

@@ -15,9 +15,9 @@ Privacy (PRODUCT §4.5): every count shown is over at least ``org.min_group_size
 people, else "too few to show" (``app.aggregates.suppress_counts``, with complementary
 suppression where a total would give a hidden cell away). A group's rate is shown only
 when both its converted and not-converted counts reach k; the difference only when both
-rates are shown. For ``private_rule`` types (who is reached depends on private data)
-counts that tell how many people were reached are hidden unless the people of the
-audience who were *not* reached are at least k too.
+rates are shown. When who is reached depends on private data (``private_audience``: a
+private rule or a learning-check audience) no count of people is shown at all, only the
+rates and the verdict.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ..extensions import db
 from ..notifications.models import Notification
 from ..outbox.models import OutboxMessage, OutboxStatus
 from .models import NudgeCampaign, NudgeOptOut
-from .planner import audience_query, channels_of
+from .planner import channels_of
 from .registry import NudgeType, get_type, private_audience
 
 # Below this many people in either group the verdict is "too early to tell": the
@@ -255,10 +255,10 @@ def effect_report(campaign: NudgeCampaign, org, now: datetime) -> EffectReport:
     raw = {key: groups_row.get(key, (0, 0)) for key in (TREATED, HOLDOUT)}
     (n_t, c_t), (n_h, c_h) = raw[TREATED], raw[HOLDOUT]
 
-    hide_reach = False
-    if private_audience(campaign, nudge_type):
-        not_reached = max(0, (totals.audience or 0) - totals.reach)
-        hide_reach = not_reached < k
+    # Who got a private-rule nudge depends on private data: no counts of people at all
+    # (two campaigns whose audiences differ by one person would tell about that person);
+    # the rates and the verdict stay, as they need both groups at least k.
+    hide_reach = private_audience(campaign, nudge_type)
 
     people = suppress_counts(
         [Count(TREATED, n_t, n_t), Count(HOLDOUT, n_h, n_h)],
@@ -399,11 +399,6 @@ def _counts(campaign: NudgeCampaign, org, nudge_type: NudgeType | None, now: dat
         )
     else:
         opt_outs = literal(0)
-    if private_audience(campaign, nudge_type):
-        audience = audience_query(org, campaign, nudge_type)
-        audience_count = select(func.count()).select_from(audience).scalar_subquery()
-    else:
-        audience_count = literal(None)
     totals = db.session.execute(
         select(
             func.count(distinct(o.c.user_id)).label("reach"),
@@ -415,7 +410,6 @@ def _counts(campaign: NudgeCampaign, org, nudge_type: NudgeType | None, now: dat
             func.count(distinct(case((skipped, o.c.user_id)))).label("skipped_people"),
             func.max(o.c.convert_until).label("last_window"),
             opt_outs.label("opt_outs"),
-            audience_count.label("audience"),
         )
         .select_from(o)
         .outerjoin(

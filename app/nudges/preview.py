@@ -6,12 +6,11 @@ who switched the category off, in one statement (and one more for the sample), e
 as the planner would, whatever the number of people.
 
 Privacy (PRODUCT §4): when who gets a nudge depends on private data (a ``private_rule``
-type, or an audience chosen by learning-check answers), the admin never learns who: the
-count shows only when both the people reached and the people not reached are at least
-the organisation's ``min_group_size``, and the message is rendered for the admin
-themselves (when the rule picks them) or from the type's example variables, labelled as
-an example. For other types the message is rendered for the first person the query
-returns, read as that person (their own view), never with more than they would get.
+type, or an audience chosen by learning-check answers), the admin sees only the size of
+the audience, never how many of them the rule picks (comparing two audiences would tell
+about one person). The message is always the admin's own (rendered as the admin, their
+own data only) or, when there is none, the type's example, labelled as an example:
+never another person's message.
 """
 
 from __future__ import annotations
@@ -41,7 +40,8 @@ EXAMPLE_LOOKBACK = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Reach:
-    reached: int | None  # None: too few to show
+    reached: int | None  # None: not shown (a private rule)
+    audience: int  # active members matching the campaign's teams, roles and factors
     private: bool  # who gets it depends on private data
 
 
@@ -126,19 +126,6 @@ def _counts(plan: PlanContext, reachable, admin_id: int) -> _Counts:
     return _Counts(int(row[0] or 0), int(row[1] or 0), bool(row[2]), row[3])
 
 
-def _first_recipient(reachable) -> tuple[int, int | None] | None:
-    row = (
-        db.session.connection()
-        .execute(
-            select(reachable.c.user_id, reachable.c.ref_id)
-            .order_by(reachable.c.user_id, reachable.c.ref_id)
-            .limit(1)
-        )
-        .first()
-    )
-    return (int(row[0]), row[1]) if row else None
-
-
 def _links(org: Organisation) -> dict[str, str]:
     """The links delivery adds to every nudge; the preview's links go to the preferences
     page (a real unsubscribe link would be a personal token)."""
@@ -200,32 +187,27 @@ def campaign_preview(
 ) -> Preview:
     """How many people the campaign would reach now, and the message for a sample."""
     private = private_audience(campaign, nudge_type)
-    # Never another person's message when it names people or shows team-only posts.
-    sample_is_private = private or nudge_type.private_message
     # As the planner: the organisation only, no person (so no private row is read here,
     # and on PostgreSQL talks are counted only through the SECURITY DEFINER functions).
     with org_context((org.id,), None):
         plan = _plan_context(org, campaign, nudge_type, now)
         reachable = _recipients(org, campaign, nudge_type, plan)
         counts = _counts(plan, reachable, admin.id)
-        first = None if sample_is_private else _first_recipient(reachable)
-    if private:
-        k = org.min_group_size
-        not_reached = counts.audience - counts.reached
-        shown = counts.reached if counts.reached >= k and not_reached >= k else None
-    else:
-        shown = counts.reached
-    reach = Reach(reached=shown, private=private)
-
-    message = None
-    if sample_is_private and counts.includes_admin:
-        mail = _render(org, campaign, nudge_type, admin, counts.admin_ref_id, now, example=False)
-        message = SampleMessage(mail, example=False, for_admin=True) if mail else None
-    elif first is not None:
-        sample = db.session.get(User, first[0])
-        mail = _render(org, campaign, nudge_type, sample, first[1], now, example=False)
-        message = SampleMessage(mail, example=False, for_admin=False) if mail else None
-    if message is None:
-        mail = _render(org, campaign, nudge_type, admin, None, now, example=True)
-        message = SampleMessage(mail, example=True, for_admin=False) if mail else None
+    # A private rule: only the audience's size. Two reach numbers for two audiences that
+    # differ by one person would tell whether that person talked to an ambassador, has a
+    # barrier or a goal, so no reach number is shown at all.
+    reach = Reach(
+        reached=None if private else counts.reached,
+        audience=counts.audience,
+        private=private,
+    )
+    # The message: the admin's own (their own data only), else the type's example. Never
+    # another person's message: it could tell whether they learned, or name their team's
+    # posts.
+    own_ref = counts.admin_ref_id if counts.includes_admin else None
+    mail = _render(org, campaign, nudge_type, admin, own_ref, now, example=False)
+    if mail is not None:
+        return Preview(reach=reach, message=SampleMessage(mail, example=False, for_admin=True))
+    mail = _render(org, campaign, nudge_type, admin, None, now, example=True)
+    message = SampleMessage(mail, example=True, for_admin=False) if mail else None
     return Preview(reach=reach, message=message)

@@ -10,6 +10,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -89,6 +90,19 @@ def campaigns():
     )
 
 
+def _with_frozen_fields(formdata, campaign: NudgeCampaign):
+    """A started campaign's audience and holdout are not on the form (they stay as they
+    were); fill them in from the campaign so the rest of the form checks as usual."""
+    if campaign.started_at is None:
+        return formdata
+    data = MultiDict(formdata)
+    data.setlist("team_ids", [str(t) for t in campaign.team_ids or []])
+    data.setlist("roles", list(campaign.roles or []))
+    data.setlist("factors", list(campaign.factors or []))
+    data["holdout_percent"] = str(campaign.holdout_percent)
+    return data
+
+
 def _form_page(form: CampaignForm, nudge_type: NudgeType, campaign: NudgeCampaign | None):
     return render_template(
         "nudges/campaigns/form.html",
@@ -144,7 +158,7 @@ def edit_campaign(nudge_campaign_id: int):
         form = CampaignForm(teams, formdata=None)
         form.fill(values_of(campaign))
         return _form_page(form, nudge_type, campaign)
-    form = CampaignForm(teams)
+    form = CampaignForm(teams, formdata=_with_frozen_fields(request.form, campaign))
     if form.validate_on_submit():
         values = form.values(campaign.nudge_type)
         problems = check_values(g.org, values)

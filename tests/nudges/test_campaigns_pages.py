@@ -304,6 +304,28 @@ def test_admin_changes_a_campaign_but_not_a_stopped_one(company, make, dbs, clie
     assert "nudge_campaign.changed" in audit_actions(dbs, org)
 
 
+def test_a_started_campaign_keeps_its_audience_and_holdout(company, make, dbs, client):
+    """The results compare the same people from start to end; a widened audience could
+    also unhide a count (PRODUCT §4.5)."""
+    org, _admin = company
+    team = make.team(org, name="Magazijn")
+    other = make.team(org, name="Kantoor")
+    campaign = make_campaign(dbs, org, "meet_ambassador", team_ids=[team.id], holdout_percent=10)
+    page = text_of(client.get(url(org, f"campaigns/{campaign.id}/edit")))
+    assert "stay the same once a campaign has started" in page
+    assert 'name="holdout_percent"' not in page and 'name="team_ids"' not in page
+
+    changed = form_data(name="Renamed", holdout_percent="40")
+    changed["team_ids"] = [str(other.id)]
+    changed["factors"] = ["B-TIME"]
+    response = send(client, org, f"campaigns/{campaign.id}/edit", changed)
+
+    assert response.status_code == 302
+    [saved] = campaigns(dbs, org)
+    assert saved.name == "Renamed"  # the rest can change
+    assert (saved.team_ids, saved.factors, saved.holdout_percent) == ([team.id], [], 10)
+
+
 def test_start_pause_stop_and_stopped_is_final(company, make, dbs, client):
     org, _admin = company
     make_ambassador(make, org)

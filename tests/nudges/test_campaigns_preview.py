@@ -73,14 +73,15 @@ def test_reach_counts_the_people_the_rule_finds_minus_opt_outs(open_rule, make, 
 
     # Workers 2-5 and the admin; not the ambassador, not worker 0 or 1, not the former.
     assert "It would reach 5 people now." in page
-    # The real message for the first person the rule finds: Worker 2.
-    assert "The message for one of the people it would reach" in page
+    # The real message, as the admin would get it: never another person's.
+    assert "The message as you would get it yourself" in page
     assert "Someone at work you can ask about learning" in page  # subject
-    assert "Hello Worker 2," in page and "Our learning ambassadors: Fatima" in page
+    assert "Hello Ada Admin," in page and "Our learning ambassadors: Fatima" in page
+    assert "Worker" not in page.split('id="preview"')[1]
     assert "Example" not in page
     mail = _mail_page(client, org, campaign)
     body = text_of(mail)
-    assert "Hello Worker 2," in body and "Fatima" in body
+    assert "Hello Ada Admin," in body and "Fatima" in body
     assert "default-src 'none'" in mail.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in mail.headers["Content-Security-Policy"]
     assert mail.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -136,39 +137,40 @@ def test_a_private_rule_shows_no_number_for_a_small_group_and_the_admins_own_mes
 
     page = _preview_page(client, org, campaign)
 
-    # 4 reached (3 workers and the admin) but only the ambassador not: too few either way.
-    assert "How many people it would reach now: too few to show." in page
-    assert "you never see who" in page
+    # Only the audience's size, never how many the rule picks (two audiences that differ
+    # by one person would tell about that person).
+    assert "It goes to people among the 5 people in this audience." in page
+    assert "you do not see who gets it, or how many" in page
     assert "It would reach" not in page
-    # The admin is one of them: the message is their own, never a colleague's.
-    assert "The message you would get yourself" in page
+    # The message is the admin's own, never a colleague's.
+    assert "The message as you would get it yourself" in page
     assert "Hello Ada Admin," in page and "Worker" not in page
     assert "Worker" not in text_of(_mail_page(client, org, campaign))
 
-    # With large enough groups on both sides the number shows.
+    # However large the groups, no reach number for a private rule.
     workers = [make.member(org, name=f"Talker {n}").user for n in range(5)]
     for person in workers:
         _talked(make, org, person, ambassador)
-    for n in range(3, 12):
-        make.member(org, name=f"Worker {n}")
+    for n in range(5):
+        make.member(org, name=f"Newcomer {n}")
     page = _preview_page(client, org, campaign)
-    assert "It would reach 13 people now." in page
+    assert "It would reach" not in page
+    assert "It goes to people among the 15 people in this audience." in page
 
 
-def test_a_private_rule_without_the_admin_shows_the_example(make, dbs, client):
+def test_without_a_message_of_their_own_the_admin_sees_the_example(make, dbs, client):
     org = make.org(min_group_size=3)
-    ambassador = make_ambassador(make, org, user_kwargs={"name": f"{CANARY} Ambassador"})
     admin = make.admin(org, name="Ada Admin", locale="en").user
-    _talked(make, org, admin, ambassador)
     for n in range(3):
         make.member(org, name=f"{CANARY} Worker {n}")
+    # No ambassador yet: nobody (the admin included) has a real message to show.
     campaign = make_campaign(dbs, org, "meet_ambassador")
     login(client, admin)
 
     page = _preview_page(client, org, campaign)
 
     assert "Example message" in page
-    assert "Example: made-up details, because the real message is personal." in page
+    assert "Example: made-up details. The real message is personal" in page
     assert "Fatima, Johan" in page  # the type's example variables
     assert CANARY not in page.split('id="preview"')[1]
     assert CANARY not in text_of(_mail_page(client, org, campaign))
@@ -199,8 +201,9 @@ def test_an_audience_chosen_by_the_learning_check_never_shows_a_sample_person(
 
     page = _preview_page(client, org, campaign)
 
-    assert "too few to show" in page
-    assert CANARY not in page and "Example message" in page
+    assert "It would reach" not in page  # a learning-check audience is private
+    assert CANARY not in page
+    assert "Hello Ada Admin," in page
     assert CANARY not in text_of(_mail_page(client, org, campaign))
 
 
@@ -231,10 +234,10 @@ def test_follow_up_preview_never_shows_an_employees_follow_up(make, dbs, client)
     mail = text_of(_mail_page(client, org, campaign))
 
     assert CANARY not in page and CANARY not in mail
-    assert "too few to show" in page  # one person with a check-in due
+    assert "It would reach" not in page  # a private rule: no reach number
+    # The admin has no follow-up of their own: the example, made-up details.
     assert "Example message" in page
-    assert "Sign up for the forklift course" in page  # the type's example step
-    assert "Fatima" in mail
+    assert "Hello Ada Admin," in mail
 
 
 def test_a_digest_of_team_posts_is_never_previewed_for_another_person(make, dbs, client):
