@@ -26,6 +26,9 @@ from .test_types_a_support import context_of, many_members, message_of, people_o
 NOW = utc(2026, 11, 23, 9, 30)
 TODAY = date(2026, 11, 23)
 DAILY = "0 10 * * *"
+# Private content of the talk that must never be in a message (subject, text or HTML).
+CANARY_STEP = "Canary-7319 inschrijven voor de lascursus"
+AMBASSADOR = "Fatima Canary"
 
 
 def _talk(make, org, ambassador, employee=None, **values):
@@ -37,11 +40,11 @@ def _talk(make, org, ambassador, employee=None, **values):
 
 def arrange(dbs, make):
     org = make.org(name="Van Dijk Metaal")
-    fatima = make_ambassador(make, org, user_kwargs={"name": "Fatima"}).user
+    fatima = make_ambassador(make, org, user_kwargs={"name": AMBASSADOR}).user
     people, follow_ups = {}, {}
     # Due today: the reminder two days after the first next step.
     people["step"], talk = _talk(make, org, fatima)
-    add_next_step(make, talk, "Inschrijven voor de lascursus")
+    add_next_step(make, talk, CANARY_STEP)
     follow_ups["step"] = add_follow_up(make, talk, FollowUpKind.reminder, TODAY)
     # Week 2 check-in, due 13 days ago: still within the 14 days.
     people["course"], talk = _talk(make, org, fatima)
@@ -95,35 +98,52 @@ def _messages(app, dbs, make, locale: str):
     )
 
 
-def test_the_message_names_the_step_and_the_ambassador_in_english(app, dbs, make):
+def _assert_private_content_absent(message) -> None:
+    for part in message:  # subject, text, HTML
+        assert "Canary" not in part
+        assert "lascursus" not in part
+        assert "Fatima" not in part
+
+
+def test_the_message_is_generic_and_links_to_the_talk_in_english(app, dbs, make):
     org, follow_ups, step, course = _messages(app, dbs, make, "en")
+    _assert_private_content_absent(step)
+    _assert_private_content_absent(course)
     assert step[0] == "How is your next step going?"
     for body in step[1:]:
-        assert "In your talk with Fatima, you agreed on this:" in body
-        assert "Inschrijven voor de lascursus" in body
-        assert "Stuck? That is fine. Ask Fatima for help." in body
+        assert "You agreed on a next step in a talk." in body
+        assert "How is it going? Every small step counts." in body
+        assert "Stuck? That is fine. Ask your learning ambassador for help." in body
+        assert "You see the details after you sign in." in body
         conversation_id = follow_ups["step"].conversation_id
         assert f"/o/{org.slug}/ambassadors/conversations/{conversation_id}" in body
+    assert "See it here:" in step[1]
+    assert "Open your talk" in step[2]
     assert course[0] == "How is your course going?"
     for body in course[1:]:
         assert "About two weeks ago, you started a course. How is it going?" in body
-        assert "Fatima would like to hear how it goes." in body
-        assert "Inschrijven" not in body
+        assert "Your learning ambassador would like to hear how it goes." in body
+        assert "next step" not in body
         conversation_id = follow_ups["course"].conversation_id
         assert f"/o/{org.slug}/ambassadors/conversations/{conversation_id}" in body
 
 
-def test_the_message_names_the_step_and_the_ambassador_in_dutch(app, dbs, make):
+def test_the_message_is_generic_and_links_to_the_talk_in_dutch(app, dbs, make):
     org, follow_ups, step, course = _messages(app, dbs, make, "nl")
+    _assert_private_content_absent(step)
+    _assert_private_content_absent(course)
     assert step[0] == "Hoe gaat het met je volgende stap?"
     for body in step[1:]:
-        assert "In je gesprek met Fatima spraken jullie dit af:" in body
-        assert "Inschrijven voor de lascursus" in body
-        assert "Loop je vast? Dat geeft niets. Vraag Fatima om hulp." in body
+        assert "Je hebt in een gesprek een volgende stap afgesproken." in body
+        assert "Loop je vast? Dat geeft niets. Vraag je leerambassadeur om hulp." in body
+        assert "Na het inloggen zie je de details." in body
+        conversation_id = follow_ups["step"].conversation_id
+        assert f"/o/{org.slug}/ambassadors/conversations/{conversation_id}" in body
+    assert "Bekijk het hier:" in step[1]
     assert course[0] == "Hoe gaat het met je cursus?"
     for body in course[1:]:
         assert "Ongeveer twee weken geleden begon je aan een cursus. Hoe gaat het?" in body
-        assert "Fatima hoort graag hoe het gaat." in body
+        assert "Je leerambassadeur hoort graag hoe het gaat." in body
 
 
 def test_the_message_is_skipped_when_the_check_in_is_done_or_not_theirs(app, dbs, make):
@@ -133,7 +153,8 @@ def test_the_message_is_skipped_when_the_check_in_is_done_or_not_theirs(app, dbs
     step_row, course_row = rows[people["step"].id], rows[people["course"].id]
     # Someone else's follow-up is never read, whatever the row says.
     assert context_of(app, org, people["course"], step_row, NOW) is None
-    assert context_of(app, org, people["step"], step_row, NOW) is not None
+    # Only the kind and the link are passed on: nothing of the talk itself.
+    assert set(context_of(app, org, people["step"], step_row, NOW)) == {"kind", "url"}
 
     follow_up = dbs.get(FollowUp, follow_ups["course"].id)
     follow_up.done_at = NOW

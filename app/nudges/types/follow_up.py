@@ -6,6 +6,11 @@ check-ins after a course started. Talks are private to the employee and the amba
 so planning reads them only through ``private_queries.due_follow_ups`` (PRODUCT §4.1),
 and the message is built as the employee, from their own rows.
 
+The message names no content of the talk: not the agreed next steps, not the ambassador
+(PRODUCT §4.1; a company mailbox is often readable by IT or others). The link opens the
+talk, with its details, after signing in. The context still reads the talk to see
+whether the check-in is still worth sending.
+
 A follow-up is sent once per campaign: one that is due in the last ``DUE_DAYS`` days and
 not done is planned on the first run that finds it; later runs leave it out when an
 earlier period of the campaign already has a row for it (sent, held out or skipped), so
@@ -20,7 +25,6 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, select
 
-from ...accounts.models import User
 from ...activity.models import ActivityKind
 from ...ambassadors.models import (
     AmbassadorConversation,
@@ -39,7 +43,6 @@ from ..private_queries import due_follow_ups
 from ..registry import NudgeType, PlanContext, RenderContext, register
 
 DUE_DAYS = 14  # a follow-up due longer ago than this is not sent any more
-NEXT_STEPS_SHOWN = 3
 
 
 def recipients(plan: PlanContext):
@@ -65,7 +68,7 @@ def context(render: RenderContext):
     org, user = render.org, render.user
     # The ORM's person filter lets the employee read their own follow-up and talk.
     found = db.session.execute(
-        select(FollowUp, AmbassadorConversation.status, User.name)
+        select(FollowUp, AmbassadorConversation.status)
         .join(
             AmbassadorConversation,
             and_(
@@ -73,7 +76,6 @@ def context(render: RenderContext):
                 AmbassadorConversation.org_id == org.id,
             ),
         )
-        .outerjoin(User, User.id == FollowUp.ambassador_id)
         .where(
             FollowUp.id == render.row.ref_id,
             FollowUp.org_id == org.id,
@@ -82,31 +84,26 @@ def context(render: RenderContext):
     ).one_or_none()
     if found is None:
         return None  # gone (talk deleted, or not theirs)
-    follow_up, status, ambassador_name = found
+    follow_up, status = found
     if follow_up.done_at is not None or status == ConversationStatus.cancelled:
         return None  # the check-in is done: nothing to remind of
     kind = FollowUpKind(follow_up.kind)
-    steps: list[str] = []
     if kind == FollowUpKind.reminder:
-        steps = list(
-            db.session.scalars(
-                select(NextStep.text)
-                .where(
+        open_step = db.session.scalar(
+            select(
+                exists().where(
                     NextStep.org_id == org.id,
                     NextStep.conversation_id == follow_up.conversation_id,
                     NextStep.employee_id == user.id,
                     NextStep.done_at.is_(None),
                 )
-                .order_by(NextStep.due_on.is_(None), NextStep.due_on, NextStep.id)
-                .limit(NEXT_STEPS_SHOWN)
             )
         )
-        if not steps:
+        if not open_step:
             return None  # every agreed step is ticked off already
+    # Only the kind and the link: the steps and the ambassador stay behind sign-in.
     return {
         "kind": kind.value,
-        "ambassador_name": ambassador_name or "",
-        "next_steps": steps,
         "url": absolute_url(
             "ambassadors.conversation",
             org_slug=org.slug,
@@ -118,8 +115,6 @@ def context(render: RenderContext):
 def example(render: RenderContext):
     return {
         "kind": FollowUpKind.reminder.value,
-        "ambassador_name": "Fatima",
-        "next_steps": [_l("Sign up for the forklift course")],
         "url": absolute_url("ambassadors.my_talks", org_slug=render.org.slug),
     }
 

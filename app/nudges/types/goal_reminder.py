@@ -6,6 +6,10 @@ and nothing learned logged in that time) or whose target date is within ``QUIET_
 days. One goal per person per period: the one with the nearest target date, else the
 oldest. The link opens the goal at its "add a step" form, where the person writes down
 when and where.
+
+The message names no content of the goal: not its title, not its date (PRODUCT §4.1; a
+company mailbox is often readable by IT or others). It says only that the chosen date is
+coming soon when it is; the goal itself opens after signing in.
 """
 
 from __future__ import annotations
@@ -77,9 +81,13 @@ def context(render: RenderContext):
     ).one_or_none()
     if goal is None or goal.status != GoalStatus.open:
         return None  # reached, stopped or gone: nothing to remind of
+    today = org_today(org, render.now)
+    due_soon = goal.target_date is not None and (
+        today <= goal.target_date <= today + timedelta(days=QUIET_DAYS)
+    )
+    # No title and no date: those stay behind sign-in.
     return {
-        "goal_title": goal.title,
-        "target_date": goal.target_date,
+        "due_soon": due_soon,
         "url": absolute_url(
             "development.goal", org_slug=org.slug, goal_id=goal.id, _anchor="add-step"
         ),
@@ -88,8 +96,7 @@ def context(render: RenderContext):
 
 def example(render: RenderContext):
     return {
-        "goal_title": _l("Get my forklift licence"),
-        "target_date": None,
+        "due_soon": True,
         "url": absolute_url("development.goals", org_slug=render.org.slug),
     }
 

@@ -4,8 +4,10 @@ B-SHORT): one offer that fits what the person said in the learning check.
 The offer is the first of the development issue's own suggestion
 (``check_queries.suggested_offers``): it must meet the hard needs (no exam for B-FEAR,
 free for B-MONEY, not online for B-ONLINE) and the softer ones rank it (short and in
-work time for B-TIME, practical for B-THEORY, ...). The text names the person's
-strongest barrier kindly, then the facts of the offer that answer it.
+work time for B-TIME, practical for B-THEORY, ...). The message never names the barrier
+(PRODUCT §4.1; a company mailbox is often readable by IT or others): it gives the offer
+and its facts only (how long, in work time, free, no exam). The choice of the offer
+already fits the person.
 
 People whose check says a lot is going on in their life (B-LIFE) never get it:
 EVIDENCE.md says "never pressure". Nor do people who signed up for an offer in the last
@@ -28,7 +30,7 @@ from ...urls import absolute_url
 from ..models import Category
 from ..registry import NudgeType, PlanContext, RenderContext, register
 
-# The barriers this nudge answers, each with a sentence in the templates.
+# The barriers this nudge answers (the message itself does not name them).
 BARRIERS = (
     Factor.no_time,
     Factor.fear,
@@ -91,7 +93,6 @@ def context(render: RenderContext):
         return None  # nothing fits right now: better nothing than a poor match
     offer = offers[0]
     return {
-        "barrier": barrier.value,
         **_offer_values(offer),
         "url": absolute_url("offers.offer", org_slug=org.slug, offer_id=offer.id),
     }
@@ -99,7 +100,6 @@ def context(render: RenderContext):
 
 def example(render: RenderContext):
     return {
-        "barrier": Factor.no_time.value,
         "offer_title": _l("Safe lifting, a short lesson on the shop floor"),
         "offer_hours": 1,
         "offer_minutes": 0,
