@@ -129,28 +129,28 @@ def _insert_rows(
         where.append(User.email.is_not(None))
         # The weekly cap counts every nudge e-mail planned for the person in the seven
         # days before this period, held-out ones too (so both groups are capped alike).
-        already = (
-            select(func.count())
-            .select_from(earlier)
+        # Counted once per person and joined (not a subquery per person: with a table
+        # its statistics call empty, PostgreSQL scanned it, and the rows this very
+        # statement was adding, once per person: quadratic).
+        sent_before = (
+            select(earlier.c.user_id.label("user_id"), func.count().label("count"))
             .where(
                 earlier.c.org_id == org.id,
-                earlier.c.user_id == user_id,
                 earlier.c.channel == "email",
                 earlier.c.nudge_type.is_not(None),
                 earlier.c.planned_at > period.moment - CAP_WINDOW,
                 earlier.c.status.not_in([OutboxStatus.skipped.value, OutboxStatus.dead.value]),
             )
-            .scalar_subquery()
+            .group_by(earlier.c.user_id)
+            .subquery("sent_before")
         )
+        already = func.coalesce(sent_before.c.count, 0)
         rank = func.row_number().over(partition_by=user_id, order_by=ref_id)
         columns.append((already + rank).label("nth"))
-    candidates = (
-        select(*columns)
-        .select_from(recipients)
-        .join(User, User.id == user_id)
-        .where(*where)
-        .subquery("candidates")
-    )
+    candidates = select(*columns).select_from(recipients).join(User, User.id == user_id)
+    if channel == "email":
+        candidates = candidates.outerjoin(sent_before, sent_before.c.user_id == user_id)
+    candidates = candidates.where(*where).subquery("candidates")
     c = candidates.c
     send_at = next_send_time(org, now) if channel == "email" else now
     rows = select(
