@@ -7,6 +7,15 @@ goes out, from what is true at that moment.
 end of quiet hours, or delivered in the app) or "send this e-mail with these headers";
 sending, retries and back-off stay with the outbox.
 
+What is true at that moment includes the person's choices and role: a category switched
+off after planning (on the preferences page or with the one-click link) and a manager
+prompt for someone who is no longer a manager are skipped, not sent.
+
+A nudge's text is never stored: it is rendered into memory and handed to the sender.
+The row keeps empty subject and body whatever happens (sent, failed, dead, skipped,
+waiting), so a failed or bounced message leaves no private text in the outbox; a retry
+renders it again.
+
 The type's ``context`` runs inside ``org_context((org, ), person)``: it reads as the
 recipient. ``None`` means the nudge is no longer relevant (the only ambassador left, the
 follow-up is done): the row is ``skipped`` with the reason in ``last_error`` and no
@@ -23,17 +32,17 @@ from urllib.parse import urlsplit
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..accounts.models import User
 from ..extensions import db
-from ..mail import render_mail
+from ..mail import RenderedMail, render_mail
 from ..notifications.services import notify
-from ..orgs.models import Membership, Organisation
+from ..orgs.models import Membership, MembershipRole, Organisation, Role
 from ..outbox.models import OutboxMessage, OutboxStatus
 from ..tenancy import org_context
 from ..urls import absolute_url
-from .models import CampaignStatus, NudgeCampaign
+from .models import CampaignStatus, Category, NudgeCampaign, NudgeOptOut
 from .registry import NudgeType, RenderContext, get_type
 from .schedule import is_quiet, next_send_time
 from .unsubscribe import make_token
@@ -48,8 +57,17 @@ class Prepared:
 
     # Done, nothing to send: "skipped", "waiting" (quiet hours) or "sent" (in the app).
     outcome: str | None = None
-    # An e-mail to send (subject and body are on the row), with these extra headers.
+    # An e-mail to send, rendered in memory (never stored on the row), with these extra
+    # headers.
+    mail: RenderedMail | None = None
     headers: dict[str, str] | None = None
+
+
+def forget_text(row: OutboxMessage) -> None:
+    """A nudge row keeps no rendered text (also a row from before this rule)."""
+    row.subject = ""
+    row.body_text = ""
+    row.body_html = None
 
 
 def locale_for(user: User, org: Organisation) -> str:
@@ -68,8 +86,9 @@ def _app_path(url: str | None) -> str | None:
 
 
 class NudgeBatch:
-    """The organisations, people, active memberships and live campaigns of a batch of
-    claimed rows, loaded once."""
+    """The organisations, people, active memberships (and who of them is a manager),
+    opt-outs and live campaigns of a batch of claimed rows, loaded once: five queries
+    whatever the size of the batch."""
 
     def __init__(self, rows: Iterable[OutboxMessage], now: datetime):
         self.now = now
@@ -77,6 +96,8 @@ class NudgeBatch:
         self.orgs: dict[int, Organisation] = {}
         self.users: dict[int, User] = {}
         self.members: set[tuple[int, int]] = set()
+        self.managers: set[tuple[int, int]] = set()  # (org_id, user_id), active members
+        self.opted_out: set[tuple[int, int, Category]] = set()
         self.live_campaigns: set[int] = set()
         if not rows:
             return
@@ -95,14 +116,33 @@ class NudgeBatch:
         for obj in [*self.orgs.values(), *self.users.values()]:
             db.session.expunge(obj)
         with org_context(org_ids, None):
+            # Active memberships with their manager role, if any (one row per membership:
+            # a role is unique per membership).
             members = db.session.execute(
-                select(Membership.org_id, Membership.user_id).where(
+                select(Membership.org_id, Membership.user_id, MembershipRole.role)
+                .outerjoin(
+                    MembershipRole,
+                    and_(
+                        MembershipRole.membership_id == Membership.id,
+                        MembershipRole.org_id == Membership.org_id,
+                        MembershipRole.role == Role.manager.value,
+                    ),
+                )
+                .where(
                     Membership.org_id.in_(org_ids),
                     Membership.user_id.in_(user_ids),
                     Membership.active.is_(True),
                 )
-            )
+            ).all()
             self.members = {(m.org_id, m.user_id) for m in members}
+            self.managers = {(m.org_id, m.user_id) for m in members if m.role is not None}
+            opt_outs = db.session.execute(
+                select(NudgeOptOut.org_id, NudgeOptOut.user_id, NudgeOptOut.category).where(
+                    NudgeOptOut.org_id.in_(org_ids),
+                    NudgeOptOut.user_id.in_(user_ids),
+                )
+            )
+            self.opted_out = {(o.org_id, o.user_id, Category(o.category)) for o in opt_outs}
             self.live_campaigns = set(
                 db.session.scalars(
                     select(NudgeCampaign.id).where(
@@ -114,6 +154,7 @@ class NudgeBatch:
             )
 
     def prepare(self, row: OutboxMessage) -> Prepared:
+        forget_text(row)
         nudge_type = get_type(row.nudge_type)
         org, user = self.orgs.get(row.org_id), self.users.get(row.user_id)
         reason = self._reason_not_to_send(row, nudge_type, org, user)
@@ -136,14 +177,12 @@ class NudgeBatch:
                 return self._notify(row, nudge_type, variables, locale)
         rendered = render_mail(nudge_type.template, locale, **variables)
         row.to_address = user.email
-        row.subject = rendered.subject[:300]
-        row.body_text = rendered.text
-        row.body_html = rendered.html
         return Prepared(
+            mail=RenderedMail(rendered.subject[:300], rendered.text, rendered.html),
             headers={
                 "List-Unsubscribe": f"<{variables['unsubscribe_url']}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
+            },
         )
 
     def _reason_not_to_send(self, row, nudge_type, org, user) -> str | None:
@@ -153,6 +192,10 @@ class NudgeBatch:
             return "not a member of the organisation any more"
         if row.campaign_id is not None and row.campaign_id not in self.live_campaigns:
             return "the campaign was paused or stopped"
+        if (row.org_id, row.user_id, nudge_type.category) in self.opted_out:
+            return "opted out"
+        if nudge_type.for_role == "managers" and (row.org_id, row.user_id) not in self.managers:
+            return "no longer a manager"
         if row.channel == "email" and not user.email:
             return "no e-mail address"
         return None
@@ -179,7 +222,6 @@ class NudgeBatch:
             "url": _app_path(variables.get("url")),
         }
         notify(row.org_id, row.user_id, NOTIFICATION_KIND, payload, self.now, dedupe_key=row.key)
-        row.subject = subject[:300]
         row.status = OutboxStatus.sent
         row.sent_at = self.now
         row.attempts += 1

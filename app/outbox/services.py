@@ -4,9 +4,10 @@ States: pending -> sending -> sent | failed (retried at ``next_attempt_at``) | d
 A row stuck in ``sending`` past its lease is picked up again. SMTP 4xx and connection
 errors are retried with exponential back-off and jitter; 5xx is permanent.
 
-Nudge rows (``nudge_type`` set) are rendered just before sending by
-``app.nudges.delivery``; they may also end as ``skipped`` (no longer relevant), go back
-to ``pending`` until quiet hours end, or go to the notification centre (in-app rows).
+Nudge rows (``nudge_type`` set) are rendered into memory just before sending by
+``app.nudges.delivery`` and never hold their text (subject and body stay empty, also when
+the send fails); they may also end as ``skipped`` (no longer relevant), go back to
+``pending`` until quiet hours end, or go to the notification centre (in-app rows).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..db_utils import insert_or_ignore
 from ..extensions import db
 from ..mail import build_message, open_connection, render_mail
-from ..nudges.delivery import NudgeBatch, Prepared
+from ..nudges.delivery import NudgeBatch, Prepared, forget_text
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -126,18 +127,23 @@ class _Sender:
         self.connection = None
         self.unreachable: Exception | None = None
 
-    def send(self, row: OutboxMessage, headers: dict[str, str] | None) -> None:
+    def send(self, row: OutboxMessage, prepared: Prepared) -> None:
+        """Send the row's mail, or the nudge rendered in memory (``prepared.mail``)."""
+        mail = prepared.mail
+        subject, text, html = (
+            (mail.subject, mail.text, mail.html)
+            if mail is not None
+            else (row.subject, row.body_text, row.body_html)
+        )
         if self.console:
-            log.info("mail to=%s subject=%s\n%s", row.to_address, row.subject, row.body_text)
+            log.info("mail to=%s subject=%s\n%s", row.to_address, subject, text)
             return
         if self.unreachable is not None:
             error = self.unreachable
             raise smtplib.SMTPServerDisconnected(f"not tried: {type(error).__name__}: {error}")
         if self.connection is None:
             self.connection = open_connection().__enter__()
-        message = build_message(
-            row.to_address, row.subject, row.body_text, row.body_html, row.key, headers
-        )
+        message = build_message(row.to_address, subject, text, html, row.key, prepared.headers)
         self.connection.send(message)
 
     def close(self) -> None:
@@ -172,7 +178,7 @@ def _deliver(row: OutboxMessage, nudges: NudgeBatch, sender: _Sender, now: datet
         prepared = nudges.prepare(row) if row.nudge_type is not None else Prepared()
         if prepared.outcome:
             return prepared.outcome
-        sender.send(row, prepared.headers)
+        sender.send(row, prepared)
     except Exception as error:  # noqa: BLE001  (any failure is recorded on the row)
         return _record_failure(row, error, sender, now)
     row.attempts += 1
@@ -180,8 +186,8 @@ def _deliver(row: OutboxMessage, nudges: NudgeBatch, sender: _Sender, now: datet
     row.sent_at = now
     row.lease_until = None
     row.last_error = None
-    # Sign-in links are secrets and nudges speak of a person's own learning: once sent,
-    # keep the record (and the subject) but not the body.
+    # Sign-in links are secrets: once sent, keep the record (and the subject) but not the
+    # body. (A nudge row never held its text: it was rendered into memory.)
     row.body_text = ""
     row.body_html = None
     return "sent"
@@ -191,6 +197,8 @@ def _record_failure(row: OutboxMessage, error: Exception, sender: _Sender, now: 
     if isinstance(error, SQLAlchemyError):
         # Reading a nudge's context failed: start a clean transaction for the record.
         db.session.rollback()
+    if row.nudge_type is not None:
+        forget_text(row)  # also after the rollback reloaded the row
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:500]
     row.lease_until = None

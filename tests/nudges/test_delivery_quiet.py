@@ -58,6 +58,7 @@ def test_a_drainer_that_runs_late_holds_the_mail_until_morning(app, dbs, make, m
     assert mail_server.wait_for(1, timeout=0.3) == []
     (row,) = nudge_rows(dbs, campaign_id=campaign.id)
     assert (row.status, row.attempts, row.next_attempt_at) == (OutboxStatus.pending, 0, at(24, 8))
+    assert (row.subject, row.body_text, row.body_html) == ("", "", None)  # nothing rendered
 
     with time_machine.travel(at(24, 7, 59), tick=False):
         assert run_drain(app).sent == 0
