@@ -20,6 +20,7 @@ from .db_types import utcnow
 from .demo_ambassadors import seed_ambassadors
 from .demo_development import seed_development
 from .demo_learning import seed_learning_together
+from .demo_nudges import seed_nudges
 from .extensions import db
 from .orgs.models import Membership, Organisation, OrgKind, Role, Team
 from .orgs.services import MembershipExists, add_member, create_team, find_or_create_user
@@ -320,6 +321,7 @@ def seed_demo() -> str:
     tally.learning = seed_learning_together(vandijk, utcnow())
     tally.learning += seed_development(vandijk, utcnow())
     tally.learning += seed_ambassadors(utcnow())
+    tally.learning += seed_nudges(vandijk, utcnow())
     db.session.commit()
     if tally.changed():
         head = (
