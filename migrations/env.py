@@ -44,6 +44,10 @@ def grant_app_role(connection) -> None:
     )
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
     connection.execute(text(f"REVOKE ALL ON TABLE alembic_version FROM {quoted}"))
+    # The report and planning functions run as the owner (SECURITY DEFINER): only the
+    # app's role may call them, not every role on the server (PostgreSQL's default).
+    connection.execute(text("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC"))
+    connection.execute(text(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted}"))
 
 
 def run_migrations_offline():

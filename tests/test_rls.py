@@ -195,6 +195,28 @@ def test_app_role_owns_nothing_and_cannot_bypass_rls(app_engine, database):
 
 
 @pg_only
+def test_only_the_app_role_may_call_the_owner_run_functions(app_engine, owner_engine, database):
+    """SECURITY DEFINER functions read past row-level security: PostgreSQL lets every
+    role call a new function; ours are for the app's role alone."""
+    with owner_engine.connect() as conn:
+        functions = conn.execute(
+            text(
+                "SELECT p.proname, coalesce(p.proacl::text[], ARRAY[]::text[]) FROM pg_proc p "
+                "JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'public' AND p.prosecdef"
+            )
+        ).all()
+    names = {name for name, _acl in functions}
+    assert {"nudge_due_follow_ups", "nudge_ambassador_talkers", "ambassador_open_load"} <= names
+    for name, acl in functions:
+        assert acl, f"{name}: no explicit privileges, so every role may call it"
+        assert not [entry for entry in acl if entry.startswith("=")], f"{name}: PUBLIC may call it"
+        assert any(entry.startswith(f"{database.app_role}=X") for entry in acl), name
+    with app_engine.connect() as conn:  # and the app itself still can
+        conn.execute(text("SELECT * FROM nudge_ambassador_talkers(0)")).all()
+
+
+@pg_only
 def test_app_role_cannot_switch_row_security_off(app_engine, two_orgs):
     with app_engine.connect() as conn, pytest.raises(ProgrammingError, match="row-level security"):
         conn.execute(text("SET LOCAL row_security = off"))
