@@ -26,11 +26,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, exists, func, literal, select
 
-from ..activity.models import ActivityEvent
+from ..activity.models import ActivityEvent, ActivityKind
 from ..aggregates import Count, suppress_counts
 from ..extensions import db
 from ..notifications.models import Notification
@@ -49,6 +50,50 @@ Z_95 = 1.959963984540054
 
 TREATED = "treated"
 HOLDOUT = "holdout"
+
+# What a conversion is, in words for the admin ("What counts: ... within 14 days").
+CONVERSION_LABELS = {
+    ActivityKind.success_posted: _l("sharing a learning success"),
+    ActivityKind.applause_given: _l("giving applause"),
+    ActivityKind.comment_posted: _l("writing a comment"),
+    ActivityKind.feedback_given: _l("giving feedback"),
+    ActivityKind.feedback_requested: _l("asking for feedback"),
+    ActivityKind.feedback_shared: _l("sharing feedback"),
+    ActivityKind.offer_interest: _l("showing interest in a learning offer"),
+    ActivityKind.offer_signed_up: _l("signing up for a learning offer"),
+    ActivityKind.offer_completed: _l("finishing a learning offer"),
+    ActivityKind.offer_recommended: _l("recommending a learning offer"),
+    ActivityKind.wish_made: _l("putting a learning offer on their wish list"),
+    ActivityKind.goal_created: _l("setting a learning goal"),
+    ActivityKind.goal_step_done: _l("doing a step towards a goal"),
+    ActivityKind.goal_done: _l("reaching a goal"),
+    ActivityKind.learning_logged: _l("writing down something they learned"),
+    ActivityKind.skill_added: _l("adding a skill"),
+    ActivityKind.skill_confirmed: _l("confirming a colleague's skill"),
+    ActivityKind.learning_check_done: _l("doing the learning check"),
+    ActivityKind.development_conversation: _l("having a development conversation"),
+    ActivityKind.development_conversation_recorded: _l(
+        "recording a development conversation with someone in their team"
+    ),
+    ActivityKind.ambassador_talk_booked: _l("asking for a talk with a learning ambassador"),
+}
+
+
+def what_counts(conversions: tuple[str, ...], days: int) -> str | None:
+    """ "What counts: asking for a talk with a learning ambassador within 14 days." """
+    labels = [str(CONVERSION_LABELS[k]) for k in conversions if k in CONVERSION_LABELS]
+    if not labels:
+        return None
+    if len(labels) == 1:
+        actions = labels[0]
+    else:
+        actions = _("%(first)s or %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
+    return ngettext(
+        "What counts: %(actions)s within %(num)d day.",
+        "What counts: %(actions)s within %(num)d days.",
+        days,
+        actions=actions,
+    )
 
 
 # --- Statistics -----------------------------------------------------------------------
@@ -134,6 +179,9 @@ class EffectReport:
     # "no_holdout", "too_early", "too_small", "helps", "harms" or "unclear"
     verdict: str
     counting_until: datetime | None  # a conversion window still open until then
+    started: bool = True  # False: never started, nothing to report yet
+    conversions: tuple[str, ...] = ()  # the type's conversion kinds
+    conversion_days: int = 14  # the type's conversion window in days
 
     @property
     def groups(self) -> tuple[GroupResult, GroupResult]:
@@ -148,6 +196,14 @@ class EffectReport:
     @staticmethod
     def percent(value: float) -> str:
         return format_percent(value)
+
+    @property
+    def min_people(self) -> int:
+        """Each group needs this many people before there is a verdict."""
+        return MIN_PEOPLE_PER_GROUP
+
+    def what_counts(self) -> str | None:
+        return what_counts(self.conversions, self.conversion_days)
 
     def holdout_explanation(self) -> str:
         return _(
@@ -325,6 +381,9 @@ def effect_report(campaign: NudgeCampaign, org, now: datetime) -> EffectReport:
         difference=difference,
         verdict=verdict,
         counting_until=counting_until,
+        started=campaign.started_at is not None,
+        conversions=tuple(nudge_type.conversions) if nudge_type else (),
+        conversion_days=nudge_type.conversion_window.days if nudge_type else 14,
     )
 
 

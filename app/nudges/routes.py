@@ -7,6 +7,7 @@ The respect settings page lives in ``settings_routes.py`` (imported at the end).
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,21 +21,25 @@ from ..permissions import only_in, require_roles
 from ..tenancy import scoped_get_or_404
 from . import bp
 from .campaigns import (
+    RECOMMENDED_FIRST,
     campaigns_of,
     can,
     change_status,
     channel_label,
-    check_values,
     create_campaign,
+    cron_words,
     default_values,
     factor_label,
     next_run,
     org_teams,
     quiet_in_words,
+    running_campaigns_by_type,
     schedule_in_words,
     status_label,
+    type_groups,
     update_campaign,
     values_of,
+    zone_in_words,
 )
 from .effect import effect_report
 from .forms import CampaignForm
@@ -59,6 +64,8 @@ TEMPLATE_HELPERS = {
     "status_label": status_label,
     "channel_label": channel_label,
     "schedule_in_words": schedule_in_words,
+    "cron_words": cron_words,
+    "percent_of": lambda whole: format_percent(whole / 100),
     "factor_label": factor_label,
     "factor_names_of": lambda values: ", ".join(factor_label(v) for v in values),
     "role_names_of": lambda values: ", ".join(role_label(v) for v in values),
@@ -109,6 +116,7 @@ def _form_page(form: CampaignForm, nudge_type: NudgeType, campaign: NudgeCampaig
         form=form,
         nudge_type=nudge_type,
         campaign=campaign,
+        zone=zone_in_words(g.org),
         **TEMPLATE_HELPERS,
     ), (400 if form.errors else 200)
 
@@ -121,7 +129,11 @@ def new_campaign():
     key = request.form.get("nudge_type") if request.method == "POST" else request.args.get("type")
     if not key:
         return render_template(
-            "nudges/campaigns/choose.html", types=all_types(), **TEMPLATE_HELPERS
+            "nudges/campaigns/choose.html",
+            groups=type_groups(all_types()),
+            recommended=RECOMMENDED_FIRST,
+            running=running_campaigns_by_type(g.org.id),
+            **TEMPLATE_HELPERS,
         )
     nudge_type = _type_or_404(key)
     teams = org_teams(g.org.id)
@@ -130,16 +142,13 @@ def new_campaign():
         form.fill(default_values(nudge_type))
         return _form_page(form, nudge_type, None)
     form = CampaignForm(teams)
-    if form.validate_on_submit():
-        values = form.values(nudge_type.key)
-        problems = check_values(g.org, values)
-        if not problems:
-            campaign, created = create_campaign(g.org, current_user.id, values, utcnow())
-            db.session.commit()
-            if created:
-                flash(_("The campaign is saved. Check the preview, then start it."), "success")
-            return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
-        form.show_problems(problems)
+    values = form.check(g.org, nudge_type.key)
+    if values is not None:
+        campaign, created = create_campaign(g.org, current_user.id, values, utcnow())
+        db.session.commit()
+        if created:
+            flash(_("The campaign is saved. Check the preview, then start it."), "success")
+        return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
     return _form_page(form, nudge_type, None)
 
 
@@ -159,15 +168,12 @@ def edit_campaign(nudge_campaign_id: int):
         form.fill(values_of(campaign))
         return _form_page(form, nudge_type, campaign)
     form = CampaignForm(teams, formdata=_with_frozen_fields(request.form, campaign))
-    if form.validate_on_submit():
-        values = form.values(campaign.nudge_type)
-        problems = check_values(g.org, values)
-        if not problems:
-            update_campaign(campaign, current_user.id, values, utcnow())
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
-        form.show_problems(problems)
+    values = form.check(g.org, campaign.nudge_type)
+    if values is not None:
+        update_campaign(campaign, current_user.id, values, utcnow())
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
     return _form_page(form, nudge_type, campaign)
 
 
@@ -231,13 +237,16 @@ def _status_action(nudge_campaign_id: int, action: str):
     back = redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
     if not ConfirmForm().validate_on_submit():
         return back
+    never_started = campaign.started_at is None
     if change_status(campaign, action, current_user.id, utcnow()):
         db.session.commit()
         flash(
             {
                 "start": _("The campaign is running."),
                 "pause": _("The campaign is paused. Nobody gets it until you start it again."),
-                "stop": _("The campaign is stopped. Its results stay on this page."),
+                "stop": _("The draft is cancelled. Nobody got it.")
+                if never_started
+                else _("The campaign is stopped. Its results stay on this page."),
             }[action],
             "success",
         )

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..orgs.models import Role
 from ..permissions import only_in, require_roles
 from . import bp
-from .campaigns import quiet_in_words, save_respect_settings
+from .campaigns import quiet_in_words, save_respect_settings, zone_in_words
 from .forms import RespectSettingsForm
 from .schedule import quiet_day_numbers
 
@@ -42,6 +42,9 @@ def settings():
             db.session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("nudges.settings"))
-    return render_template("nudges/settings.html", form=form, quiet_words=quiet_in_words(g.org)), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "nudges/settings.html",
+        form=form,
+        quiet_words=quiet_in_words(g.org),
+        zone=zone_in_words(g.org),
+    ), (400 if form.errors else 200)

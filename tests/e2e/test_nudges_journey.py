@@ -77,8 +77,14 @@ def test_admin_starts_a_campaign_and_a_worker_gets_it_and_switches_it_off(
     page.locator("a[href='/o/delinde/nudges/campaigns/new']").click()
     assert_accessible(page)
     page.locator("a[href='/o/delinde/nudges/campaigns/new?type=meet_ambassador']").click()
-    expect(page.locator("input[name=cron]")).to_have_value("0 10 * * 2")  # the type's default
+    # The type's default (0 10 * * 2) in the simple picker: every week on Tuesday at 10:00.
+    expect(page.locator("input[name=schedule_kind][value=weekly]")).to_be_checked()
+    expect(page.locator("select[name=weekday]")).to_have_value("2")
+    expect(page.locator("input[name=at_time]")).to_have_value("10:00")
     assert_accessible(page)
+    # An admin picks Wednesday at 9:30 instead.
+    page.locator("select[name=weekday]").select_option("3")
+    page.locator("input[name=at_time]").fill("09:30")
     page.locator("input[name=name]").fill(CAMPAIGN)
     page.locator("input[name=channel][value=in_app]").check()
     page.locator("input[name=holdout_percent]").fill("0")
@@ -87,6 +93,10 @@ def test_admin_starts_a_campaign_and_a_worker_gets_it_and_switches_it_off(
     expect(page).to_have_url(re.compile(r"/nudges/campaigns/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(CAMPAIGN)
     campaign_id = int(page.url.rsplit("/", 1)[1])
+    dbs.expire_all()
+    assert dbs.get(NudgeCampaign, campaign_id).cron == "30 9 * * 3"
+    expect(page.locator("main")).to_contain_text("Elke woensdag om 9:30")
+    expect(page.locator("#effect")).to_contain_text("Na de start zie je hier")
     # The preview: the admin never talked to an ambassador, so the real message is theirs.
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Fatima Yilmaz")
@@ -95,7 +105,10 @@ def test_admin_starts_a_campaign_and_a_worker_gets_it_and_switches_it_off(
     expect(mail.locator("body")).to_contain_text("Fatima Yilmaz")
     assert_accessible(page)
 
-    page.locator(f"form[action='/o/delinde/nudges/campaigns/{campaign_id}/start'] button").click()
+    # Start from below the preview, after reading it.
+    preview.locator(
+        f"form[action='/o/delinde/nudges/campaigns/{campaign_id}/start'] button"
+    ).click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(
         page.locator(f"form[action='/o/delinde/nudges/campaigns/{campaign_id}/pause']")

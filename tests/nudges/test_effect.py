@@ -15,7 +15,8 @@ from app.accounts.models import User
 from app.activity.models import ActivityEvent, ActivityKind
 from app.extensions import db
 from app.notifications.models import Notification
-from app.nudges.effect import MIN_PEOPLE_PER_GROUP, effect_report
+from app.nudges import registry
+from app.nudges.effect import CONVERSION_LABELS, MIN_PEOPLE_PER_GROUP, effect_report
 from app.nudges.holdout import in_holdout
 from app.nudges.models import CampaignChannel, Category, NudgeCampaign, NudgeOptOut
 from app.orgs.models import Membership, Organisation
@@ -265,8 +266,14 @@ def test_500_people_treated_30_holdout_10_percent_the_nudge_helps(app, dbs, make
 
     html, text = campaign_page(client, make, org, campaign)
     assert "The nudge helps: about 20 more out of every 100 people did what it asks." in text
-    assert "between 8 and 27 more out of 100" in text
+    assert "Most likely between 8 and 27 more out of 100." in text
+    assert "95 % sure" not in text and "(95" not in text  # the method is in the details
+    method = re.search(r'<details class="effect-method">.*?</details>', html, re.S).group(0)
+    assert "How do we calculate this?" in method and "95% sure" in method
     assert "10% of people get nothing, so we can compare." in text
+    # On a phone the rows stack, each number with its column's name.
+    assert "stack-table" in re.search(r'<table class="data effect-groups[^"]*"', html).group(0)
+    assert 'data-label="Share who did it" data-cell="rate"' in html
     assert cell(html, "treated", "rate") == "30%" and cell(html, "holdout", "rate") == "10%"
     assert cell(html, "treated", "people") == "450" and cell(html, None, "reach") == "500"
     assert "<caption>" in html and 'scope="row"' in html and 'scope="col"' in html
@@ -367,11 +374,49 @@ def test_another_campaigns_rows_and_another_orgs_rows_do_not_count(app, dbs, mak
     assert effect.treated.rate == 0.5
 
 
-def test_no_holdout_means_nothing_to_compare(app, dbs, make):
+def test_no_holdout_means_nothing_to_compare_and_no_comparison_shows(app, dbs, make, client):
     org, _, campaign, _ = arrange(dbs, make, 60, 0, (20, 0), holdout_percent=0)
     effect = report(app, org.id, campaign.id)
     assert effect.verdict == "no_holdout"
-    assert "We cannot tell if this nudge works" in render_effect(app, effect)[1]
+    html, text = campaign_page(client, make, org, campaign)
+    assert "We cannot tell if this nudge works" in text
+    # Nothing that contradicts it: no "0% get nothing, so we can compare", no group table.
+    assert "of people get nothing" not in text and "so we can compare" not in text
+    assert "effect-groups" not in html and 'data-group="holdout"' not in html
+    assert "make a new campaign with a comparison group" in text
+    assert f'href="/o/{org.slug}/nudges/campaigns/new?type={NUDGE}"' in html
+    assert "How do we calculate this?" not in text
+    assert cell(html, None, "reach") == "60"  # what was sent still shows
+
+
+def test_a_campaign_that_never_started_says_so_in_one_line(app, dbs, make, client):
+    org = make.org()
+    campaign = make_campaign(
+        dbs, org, "meet_ambassador", status="draft", started_at=None, holdout_percent=10
+    )
+    html, text = campaign_page(client, make, org, campaign)
+    assert 'data-verdict="not_started"' in html
+    assert "Once started, you'll see here whether the nudge helps." in text
+    assert "<table" not in html and "too few to show" not in text
+    assert "Too early to tell" not in text and "of people get nothing" not in text
+
+
+def test_what_counts_names_the_conversion_in_words(app, dbs, make, client):
+    org, _, campaign, _ = arrange(
+        dbs, make, 18, 2, (9, 0), "meet_ambassador", ActivityKind.ambassador_talk_booked.value
+    )
+    _, text = campaign_page(client, make, org, campaign)
+    assert "What counts: asking for a talk with a learning ambassador within 14 days." in text
+    # Two kinds of conversion (the team digest).
+    org2, _, digest, _ = arrange(dbs, make, 18, 2, (9, 0))
+    _, text = campaign_page(client, make, org2, digest)
+    assert "What counts: giving applause or sharing a learning success within 14 days." in text
+
+
+def test_every_kind_of_conversion_has_words():
+    assert set(CONVERSION_LABELS) == set(ActivityKind)
+    for nudge_type in registry.all_types():
+        assert set(nudge_type.conversions) <= {k.value for k in ActivityKind}, nudge_type.key
 
 
 def test_an_open_window_says_the_numbers_can_change(app, dbs, make):

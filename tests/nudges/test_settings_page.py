@@ -66,8 +66,10 @@ def test_the_page_shows_the_current_rules(company, client):
     assert re.search(r'checked[^>]*value="6"|value="6"[^>]*checked', page)  # Saturday
     assert not re.search(r'checked[^>]*value="1"|value="1"[^>]*checked', page)  # Monday
     assert "Saturday" in page and "Sunday" in page
-    assert "Nudge e-mails go out on Monday, Tuesday, Wednesday, Thursday, Friday, " in page
-    assert "from 8:00 until 20:00." in page
+    assert "Nudge e-mails go out Monday to Friday, from 8:00 until 20:00." in page
+    # The cap as a question, and the quiet hours name the organisation's time zone.
+    assert "At most how many nudge e-mails per person per week?" in page
+    assert "No nudge e-mails between these hours (Netherlands Time)." in page
 
 
 def test_admin_changes_the_rules_and_it_is_audited(company, dbs, client):
@@ -88,7 +90,7 @@ def test_admin_changes_the_rules_and_it_is_audited(company, dbs, client):
         7,
         "7",
     )
-    assert "Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, from 7:00 until 21:00." in page
+    assert "Nudge e-mails go out Monday to Saturday, from 7:00 until 21:00." in page
     assert audit_count(dbs, org) == 1
     assert "Limit and quiet times for nudges changed" in text_of(
         client.get(f"/o/{org.slug}/admin/audit")
@@ -118,7 +120,7 @@ def test_no_quiet_hours_and_no_quiet_days(company, dbs, client):
     )
     saved = reload(dbs, org)
     assert (saved.nudge_email_cap, saved.quiet_days) == (0, "")
-    assert "at any hour" in page and "Sunday" in page
+    assert "Nudge e-mails go out every day, at any hour." in page
     assert "Nobody gets a nudge by e-mail." in text_of(client.get(url(org, "campaigns")))
 
 
@@ -146,6 +148,29 @@ def test_wrong_values_are_explained_and_nothing_is_saved(company, dbs, client, f
         "6,7",
     )
     assert audit_count(dbs, org) == 0
+
+
+def test_days_that_are_not_in_a_row_are_listed(company, dbs, client):
+    org, _admin = company
+    page = text_of(
+        send(
+            client,
+            org,
+            "settings",
+            settings_data(quiet_days=["2", "4", "6", "7"]),
+            follow_redirects=True,
+        )
+    )
+    assert "Nudge e-mails go out on Monday, Wednesday and Friday, from 8:00 until 20:00." in page
+
+
+def test_all_problems_are_listed_at_the_top(company, client):
+    org, _admin = company
+    response = send(client, org, "settings", settings_data(nudge_email_cap="9", quiet_from="24"))
+    page = text_of(response)
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    assert "There are 2 things to fix:" in summary
+    assert re.findall(r'<a href="#([a-z_0-9-]+)">', summary) == ["nudge_email_cap", "quiet_from"]
 
 
 def test_planning_uses_the_cap_the_admin_set(company, make, dbs, client, app):
