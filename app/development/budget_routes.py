@@ -6,12 +6,12 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import amount_for_input, format_money
-from ..orgs.models import Role, Team
+from ..orgs.models import Role
+from ..orgs.queries import team_choices
 from ..permissions import require_member, require_roles
 from ..timeutil import org_today
 from . import bp
@@ -35,17 +35,6 @@ def budget():
     )
 
 
-def _teams(org_id: int) -> list[tuple[int, str]]:
-    return [
-        (row.id, row.name)
-        for row in db.session.execute(
-            select(Team.id, Team.name)
-            .where(Team.org_id == org_id)
-            .order_by(func.lower(Team.name), Team.id)
-        )
-    ]
-
-
 def _prefill(form, teams, policies) -> None:
     comma = str(get_locale() or "nl").startswith("nl")
     org_policy = policies.get(0)
@@ -63,7 +52,7 @@ def budget_settings():
     """The yearly amount per person for everyone and per team, for this year and next year."""
     this_year = org_today(g.org, utcnow()).year
     years = (this_year, this_year + 1)
-    teams = _teams(g.org.id)
+    teams = team_choices(g.org.id)
     if request.method == "POST":
         form = budget_settings_form(teams)
         year = form.year.data

@@ -21,7 +21,8 @@ from ..audit.services import record_audit
 from ..development.checks import FACTOR_NAMES, factors_the_check_can_give
 from ..evidence import Factor
 from ..extensions import db
-from ..orgs.models import Organisation, Role, Team
+from ..orgs.models import Organisation, Role
+from ..orgs.queries import team_choices
 from ..timeutil import org_today, org_zone
 from .models import CampaignChannel, CampaignStatus, NudgeCampaign, ScheduleKind
 from .registry import NudgeType, get_type
@@ -75,16 +76,8 @@ def audience_factor_choices() -> tuple[list[tuple[str, str]], list[tuple[str, st
     return barriers, drivers
 
 
-def org_teams(org_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the organisation's teams, by name."""
-    return [
-        (row.id, row.name)
-        for row in db.session.execute(
-            select(Team.id, Team.name)
-            .where(Team.org_id == org_id)
-            .order_by(func.lower(Team.name), Team.id)
-        )
-    ]
+# The organisation's teams as (id, name), by name (the one list the forms use).
+org_teams = team_choices
 
 
 # The first campaign to suggest: it helps people find someone to talk to about learning.

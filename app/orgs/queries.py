@@ -88,10 +88,13 @@ def team_rows(org_id: int) -> list[TeamRow]:
 
 
 def team_choices(org_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name: the list every form offers."""
     return [
         (row.id, row.name)
         for row in db.session.execute(
-            select(Team.id, Team.name).where(Team.org_id == org_id).order_by(func.lower(Team.name))
+            select(Team.id, Team.name)
+            .where(Team.org_id == org_id)
+            .order_by(func.lower(Team.name), Team.id)
         )
     ]
 
