@@ -26,12 +26,11 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date, format_decimal, format_percent, ngettext
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, exists, func, literal, select
 
-from ..activity.models import ActivityEvent, ActivityKind
+from ..activity.models import ActivityEvent
 from ..aggregates import Count, suppress_counts
 from ..extensions import db
 from ..notifications.models import Notification
@@ -39,112 +38,16 @@ from ..outbox.models import OutboxMessage, OutboxStatus
 from .models import NudgeCampaign, NudgeOptOut
 from .planner import channels_of
 from .registry import NudgeType, get_type, private_audience
+from .statistics import Interval, difference_interval
+from .words import what_counts
 
 # Below this many people in either group the verdict is "too early to tell": the
 # interval is then too wide to say anything useful and the normal approximations behind
 # it get shaky.
 MIN_PEOPLE_PER_GROUP = 30
 
-# The 0.975 quantile of the standard normal distribution (a two-sided 95 % interval).
-Z_95 = 1.959963984540054
-
 TREATED = "treated"
 HOLDOUT = "holdout"
-
-# What a conversion is, in words for the admin ("What counts: ... within 14 days").
-CONVERSION_LABELS = {
-    ActivityKind.success_posted: _l("sharing a learning success"),
-    ActivityKind.applause_given: _l("giving applause"),
-    ActivityKind.comment_posted: _l("writing a comment"),
-    ActivityKind.feedback_given: _l("giving feedback"),
-    ActivityKind.feedback_requested: _l("asking for feedback"),
-    ActivityKind.feedback_shared: _l("sharing feedback"),
-    ActivityKind.offer_interest: _l("showing interest in a learning offer"),
-    ActivityKind.offer_signed_up: _l("signing up for a learning offer"),
-    ActivityKind.offer_completed: _l("finishing a learning offer"),
-    ActivityKind.offer_recommended: _l("recommending a learning offer"),
-    ActivityKind.wish_made: _l("putting a learning offer on their wish list"),
-    ActivityKind.goal_created: _l("setting a learning goal"),
-    ActivityKind.goal_step_done: _l("doing a step towards a goal"),
-    ActivityKind.goal_done: _l("reaching a goal"),
-    ActivityKind.learning_logged: _l("writing down something they learned"),
-    ActivityKind.skill_added: _l("adding a skill"),
-    ActivityKind.skill_confirmed: _l("confirming a colleague's skill"),
-    ActivityKind.learning_check_done: _l("doing the learning check"),
-    ActivityKind.development_conversation: _l("having a development conversation"),
-    ActivityKind.development_conversation_recorded: _l(
-        "recording a development conversation with someone in their team"
-    ),
-    ActivityKind.ambassador_talk_booked: _l("asking for a talk with a learning ambassador"),
-}
-
-
-def what_counts(conversions: tuple[str, ...], days: int) -> str | None:
-    """ "What counts: asking for a talk with a learning ambassador within 14 days." """
-    labels = [str(CONVERSION_LABELS[k]) for k in conversions if k in CONVERSION_LABELS]
-    if not labels:
-        return None
-    if len(labels) == 1:
-        actions = labels[0]
-    else:
-        actions = _("%(first)s or %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
-    return ngettext(
-        "What counts: %(actions)s within %(num)d day.",
-        "What counts: %(actions)s within %(num)d days.",
-        days,
-        actions=actions,
-    )
-
-
-# --- Statistics -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    estimate: float
-    low: float
-    high: float
-
-
-def wilson_interval(successes: int, trials: int, z: float = Z_95) -> Interval:
-    """The Wilson score interval for one proportion (Wilson, 1927), without continuity
-    correction: the proportion's estimate and its interval, clamped to [0, 1]."""
-    if trials <= 0 or not 0 <= successes <= trials:
-        raise ValueError("need 0 <= successes <= trials and trials > 0")
-    p = successes / trials
-    z2 = z * z
-    denominator = 1 + z2 / trials
-    centre = (p + z2 / (2 * trials)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
-    # At 0 and n the bounds are exactly 0 and 1 (rounding would leave 1e-16 off).
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == trials else min(1.0, centre + half)
-    return Interval(p, low, high)
-
-
-def difference_interval(
-    successes_1: int, trials_1: int, successes_2: int, trials_2: int, z: float = Z_95
-) -> Interval:
-    """The difference of two independent proportions p1 − p2 with Newcombe's hybrid
-    score interval (R. G. Newcombe, "Interval estimation for the difference between
-    independent proportions: comparison of eleven methods", Statistics in Medicine 17
-    (1998) 873-890, method 10): from the Wilson intervals (l1, u1) and (l2, u2),
-
-        low  = d − sqrt((p1 − l1)² + (u2 − p2)²)
-        high = d + sqrt((u1 − p1)² + (p2 − l2)²)
-
-    It keeps close to its nominal 95 % coverage for small groups and rates near 0 or 1,
-    where the simple Wald interval does not. Newcombe's example (a): 56/70 − 48/80 gives
-    0.2000 with the interval 0.0524 to 0.3339.
-    """
-    first = wilson_interval(successes_1, trials_1, z)
-    second = wilson_interval(successes_2, trials_2, z)
-    p1, p2 = first.estimate, second.estimate
-    d = p1 - p2
-    low = d - math.sqrt((p1 - first.low) ** 2 + (second.high - p2) ** 2)
-    high = d + math.sqrt((first.high - p1) ** 2 + (p2 - second.low) ** 2)
-    return Interval(d, max(-1.0, low), min(1.0, high))
-
 
 # --- The report -----------------------------------------------------------------------
 

@@ -29,16 +29,18 @@ from .campaigns import (
     HOLDOUT_MAX,
     INTERVAL_MAX_HOURS,
     INTERVAL_MIN_HOURS,
-    MONTH_DAY_MAX,
     NAME_MAX,
-    SIMPLE_KINDS,
     CampaignValues,
-    SimpleSchedule,
     audience_factor_choices,
     check_values,
-    simple_schedule,
 )
 from .models import CampaignChannel, ScheduleKind
+from .words import (
+    MONTH_DAY_MAX,
+    SIMPLE_KINDS,
+    SimpleSchedule,
+    simple_schedule,
+)
 
 
 def _int_or_none(value) -> int | None:

@@ -27,25 +27,27 @@ from .campaigns import (
     change_status,
     channel_label,
     create_campaign,
-    cron_words,
     default_values,
     factor_label,
     next_run,
     org_teams,
-    quiet_in_words,
     running_campaigns_by_type,
-    schedule_in_words,
     status_label,
     type_groups,
     update_campaign,
     values_of,
-    zone_in_words,
 )
 from .effect import effect_report
 from .forms import CampaignForm
 from .models import CampaignStatus, NudgeCampaign
 from .preview import campaign_preview
 from .registry import NudgeType, all_types, get_type
+from .words import (
+    cron_words,
+    quiet_in_words,
+    schedule_in_words,
+    zone_in_words,
+)
 
 # The message preview is a page of its own, shown in a sandboxed frame: a nudge e-mail
 # styles itself inline, which the app's strict policy rightly forbids on its own pages.

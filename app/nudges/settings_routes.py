@@ -12,9 +12,15 @@ from ..extensions import db
 from ..orgs.models import Role
 from ..permissions import only_in, require_roles
 from . import bp
-from .campaigns import quiet_in_words, save_respect_settings, zone_in_words
+from .campaigns import (
+    save_respect_settings,
+)
 from .forms import RespectSettingsForm
 from .schedule import quiet_day_numbers
+from .words import (
+    quiet_in_words,
+    zone_in_words,
+)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -16,9 +16,10 @@ from app.activity.models import ActivityEvent, ActivityKind
 from app.extensions import db
 from app.notifications.models import Notification
 from app.nudges import registry
-from app.nudges.effect import CONVERSION_LABELS, MIN_PEOPLE_PER_GROUP, effect_report
+from app.nudges.effect import MIN_PEOPLE_PER_GROUP, effect_report
 from app.nudges.holdout import in_holdout
 from app.nudges.models import CampaignChannel, Category, NudgeCampaign, NudgeOptOut
+from app.nudges.words import CONVERSION_LABELS
 from app.orgs.models import Membership, Organisation
 from app.outbox.models import OutboxMessage
 from app.tenancy import org_context

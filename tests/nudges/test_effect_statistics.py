@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.nudges.effect import difference_interval, wilson_interval
+from app.nudges.statistics import difference_interval, wilson_interval
 
 
 def test_wilson_interval_by_hand():
