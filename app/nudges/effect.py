@@ -244,8 +244,9 @@ def effect_report(campaign: NudgeCampaign, org, now: datetime) -> EffectReport:
             k,
         )
         converted, not_converted = cells.get("converted"), cells.get("not_converted")
-        if shown_people is None and converted is not None and not_converted is not None:
-            # Their sum would give the hidden number of people away.
+        if shown_people is None:
+            # Their sum, or one of them next to "fewer than k", would give the hidden
+            # number of people away (or nearly).
             converted = not_converted = None
         rate = c / n if min(c, n - c) >= k else None
         return GroupResult(key, shown_people, converted, not_converted, rate)

@@ -348,6 +348,8 @@ def test_a_private_rule_shows_rates_and_verdict_but_no_count_of_people(app, dbs,
     assert effect.reach is None and effect.emails_sent is None
     assert effect.treated.people is None and effect.holdout.people is None
     assert effect.treated.converted is None and effect.holdout.converted is None
+    # Nor how many did not: next to "too few to show" it would bound the group's size.
+    assert effect.treated.not_converted is None and effect.holdout.not_converted is None
     assert (effect.treated.rate, effect.holdout.rate) == (0.3, 0.1)  # shares reveal no count
     assert effect.verdict == "helps"
     html, _ = render_effect(app, effect)
@@ -446,3 +448,16 @@ def test_the_same_number_of_statements_for_50_and_500_people(app, dbs, make, cou
         assert effect.reach == treated + holdout
         counts.append(counter.count)
     assert counts[0] == counts[1] == 2
+
+
+def test_a_private_rule_with_few_conversions_shows_no_count_at_all(app, dbs, make):
+    """The demo's case: nobody converted yet. "Did not: 44" next to "too few to show"
+    would say how many got the nudge (who never talked to an ambassador)."""
+    org, _, campaign, _people = arrange(
+        dbs, make, 44, 6, (0, 0), "meet_ambassador", ActivityKind.ambassador_talk_booked.value
+    )
+    effect = report(app, org.id, campaign.id)
+    for group in (effect.treated, effect.holdout):
+        assert (group.people, group.converted, group.not_converted) == (None, None, None)
+    html, text = render_effect(app, effect)
+    assert "44" not in text
