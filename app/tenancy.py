@@ -157,7 +157,7 @@ def install_session_hooks() -> None:
                     track_closure_variables=True,
                 )
             )
-        # Only the ambassadors' report queries skip this (they count, never list).
+        # Only count queries skip this (ambassador reports, the nudges' effect report).
         if not state.execution_options.get("skip_person_filter"):
             # No person (a job, the CLI) reads no private rows: -1 matches nobody.
             person = state.session.info.get(USER_ID_KEY) or -1

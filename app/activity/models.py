@@ -35,7 +35,9 @@ class ActivityKind(enum.StrEnum):
     learning_check_done = "learning_check_done"
     development_conversation = "development_conversation"
     development_conversation_recorded = "development_conversation_recorded"  # by the manager
-    # Ambassadors (issue 5): that a talk was asked for, never which talk (counts only).
+    # A talk with an ambassador was asked for. Never stored as an event (who asked is
+    # part of the talk, PRODUCT §4.1): a nudge's conversion kind, counted from the talks
+    # themselves through app.nudges.private_queries.talk_requests.
     ambassador_talk_booked = "ambassador_talk_booked"
 
 

@@ -15,8 +15,6 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..activity.models import ActivityKind
-from ..activity.services import record_activity
 from ..db_utils import insert_or_get
 from ..extensions import db
 from ..notifications.services import notify
@@ -159,8 +157,6 @@ def book_talk(
         ["employee_id", "client_token"],
     )
     if created:
-        # For counts and the nudges' effect (N6): who asked when, not which talk.
-        record_activity(org.id, employee.id, ActivityKind.ambassador_talk_booked, None, now)
         notify(
             org.id,
             ambassador_id,

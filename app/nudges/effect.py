@@ -28,15 +28,16 @@ from datetime import datetime
 
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, distinct, exists, func, literal, select
+from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 
-from ..activity.models import ActivityEvent
+from ..activity.models import ActivityEvent, ActivityKind
 from ..aggregates import Count, suppress_counts
 from ..extensions import db
 from ..notifications.models import Notification
 from ..outbox.models import OutboxMessage, OutboxStatus
 from .models import NudgeCampaign, NudgeOptOut
 from .planner import channels_of
+from .private_queries import talk_requests
 from .registry import NudgeType, get_type, private_audience
 from .statistics import Interval, difference_interval
 from .words import what_counts
@@ -46,6 +47,8 @@ from .words import what_counts
 # it get shaky.
 MIN_PEOPLE_PER_GROUP = 30
 
+# Counted from the talks themselves (private_queries.talk_requests), not from events.
+TALK_REQUESTED = ActivityKind.ambassador_talk_booked.value
 TREATED = "treated"
 HOLDOUT = "holdout"
 
@@ -300,25 +303,38 @@ def _campaign_rows(campaign: NudgeCampaign, org):
     )
 
 
+def _conversion_events(org, nudge_type: NudgeType | None):
+    """(user_id, created_at) of every conversion of the type's kinds in ``org``: activity
+    events, and for a talk with an ambassador the moments people asked for one (read
+    through ``private_queries``: never stored as an activity row per person)."""
+    kinds = list(nudge_type.conversions) if nudge_type else []
+    e = ActivityEvent
+    activity = select(e.user_id.label("user_id"), e.created_at.label("created_at")).where(
+        e.org_id == org.id,
+        e.user_id.is_not(None),
+        e.kind.in_([k for k in kinds if k != TALK_REQUESTED]),
+    )
+    if TALK_REQUESTED not in kinds:
+        return activity.subquery("conversions")
+    talks = talk_requests(org.id)
+    return union_all(activity, select(talks.c.user_id, talks.c.created_at)).subquery("conversions")
+
+
 def _counts(campaign: NudgeCampaign, org, nudge_type: NudgeType | None, now: datetime):
     """Two statements: (people, converted) per group, and one row of totals."""
     o, of_campaign = _campaign_rows(campaign, org)
-    e = ActivityEvent
-    kinds = list(nudge_type.conversions) if nudge_type else []
-    converted_in_window = exists().where(
-        e.org_id == org.id,
-        e.user_id == o.c.user_id,
-        e.kind.in_(kinds),
-        e.created_at >= o.c.planned_at,
-        e.created_at < o.c.convert_until,
-    )
+    events = _conversion_events(org, nudge_type)
+    in_window = and_(events.c.created_at >= o.c.planned_at, events.c.created_at < o.c.convert_until)
+    # Joined once (not a subquery per row): the talk requests come from a function.
     per_row = (
         select(
             o.c.user_id.label("user_id"),
             case((o.c.holdout, 0), else_=1).label("treated"),
-            case((converted_in_window, 1), else_=0).label("converted"),
+            func.max(case((in_window, 1), else_=0)).label("converted"),
         )
+        .select_from(o.outerjoin(events, events.c.user_id == o.c.user_id))
         .where(of_campaign)
+        .group_by(o.c.id, o.c.user_id, o.c.holdout)
         .subquery("per_row")
     )
     # A person is in the group of their rows (the hash is stable; should the holdout
@@ -337,7 +353,10 @@ def _counts(campaign: NudgeCampaign, org, nudge_type: NudgeType | None, now: dat
             per_person.c.treated,
             func.count().label("people"),
             func.coalesce(func.sum(per_person.c.converted), 0).label("converted"),
-        ).group_by(per_person.c.treated)
+        ).group_by(per_person.c.treated),
+        # On SQLite the talk requests come from the talks table: this statement counts
+        # them, it never lists them (on PostgreSQL the owner-run function reads them).
+        execution_options={"skip_person_filter": True},
     ).all()
     groups = {
         (TREATED if row.treated else HOLDOUT): (int(row.people), int(row.converted))

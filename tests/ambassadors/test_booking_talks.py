@@ -10,7 +10,9 @@ import re
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
+from app.activity.models import ActivityEvent
 from app.ambassadors.models import (
     AmbassadorConversation,
     Channel,
@@ -88,6 +90,12 @@ def test_three_taps_make_one_request_with_the_right_fields(setting, client, dbs,
     assert talk.booked_on == org_today(org, utcnow())
     shown = text_of(client.get(response.location))
     assert "Your question is sent." in shown
+    # That someone asked for a talk is part of the talk (PRODUCT §4.1): no activity row
+    # the organisation could read names them.
+    dbs.expire_all()
+    assert (
+        dbs.scalars(select(ActivityEvent).where(ActivityEvent.user_id == employee.id)).all() == []
+    )
 
 
 def test_a_topic_from_the_list_or_in_own_words(setting, client, dbs):

@@ -4,6 +4,7 @@ activity events, with small cells hidden and a plain verdict (issue 6, acceptanc
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.activity.models import ActivityEvent, ActivityKind
+from app.ambassadors.models import AmbassadorConversation, Channel, ConversationStatus
 from app.extensions import db
 from app.notifications.models import Notification
 from app.nudges import registry
@@ -34,6 +36,7 @@ NOW = MONDAY_MORNING + timedelta(days=40)  # every window closed
 # The weekly team digest: who gets it depends on no private data, so counts can show.
 NUDGE = "team_digest"
 CONVERSION = ActivityKind.applause_given.value
+TALK = ActivityKind.ambassador_talk_booked.value  # "meet your ambassador": a talk asked for
 
 
 # --- Arranging ------------------------------------------------------------------------
@@ -108,7 +111,20 @@ def seed_rows(dbs, org, campaign, people: People, channels=("email",)) -> None:
     dbs.commit()
 
 
-def event(org, user_id, at, kind: str = CONVERSION) -> ActivityEvent:
+def event(org, user_id, at, kind: str = CONVERSION):
+    """A conversion at ``at``: an activity event, or for "asked for a talk" the talk
+    itself (that is never an activity row)."""
+    if kind == TALK:
+        return AmbassadorConversation(
+            org_id=org.id,
+            employee_id=user_id,
+            channel=Channel.in_person,
+            status=ConversationStatus.requested,
+            booked_on=at.date(),
+            client_token=secrets.token_hex(8),
+            created_at=at,
+            updated_at=at,
+        )
     return ActivityEvent(org_id=org.id, user_id=user_id, kind=kind, created_at=at)
 
 
@@ -133,7 +149,8 @@ def seed_conversions(
             event(org, user_id, FIRST + timedelta(days=2), ActivityKind.learning_logged.value),
             event(other_org, user_id, FIRST + timedelta(days=2), kind),  # another organisation
         ]
-    events.append(ActivityEvent(org_id=org.id, user_id=None, kind=kind, created_at=FIRST))
+    if kind != TALK:
+        events.append(ActivityEvent(org_id=org.id, user_id=None, kind=kind, created_at=FIRST))
     dbs.add_all(events)
     dbs.commit()
 
@@ -339,9 +356,7 @@ def test_a_private_rule_shows_rates_and_verdict_but_no_count_of_people(app, dbs,
     # Who gets "meet your ambassador" follows from who talked to one: no count of people
     # may show, however large the groups (two audiences differing by one person would
     # tell about that person).
-    org, _, campaign, _people = arrange(
-        dbs, make, 450, 50, (135, 5), "meet_ambassador", ActivityKind.ambassador_talk_booked.value
-    )
+    org, _, campaign, _people = arrange(dbs, make, 450, 50, (135, 5), "meet_ambassador", TALK)
 
     effect = report(app, org.id, campaign.id)
 
@@ -405,9 +420,7 @@ def test_a_campaign_that_never_started_says_so_in_one_line(app, dbs, make, clien
 
 
 def test_what_counts_names_the_conversion_in_words(app, dbs, make, client):
-    org, _, campaign, _ = arrange(
-        dbs, make, 18, 2, (9, 0), "meet_ambassador", ActivityKind.ambassador_talk_booked.value
-    )
+    org, _, campaign, _ = arrange(dbs, make, 18, 2, (9, 0), "meet_ambassador", TALK)
     _, text = campaign_page(client, make, org, campaign)
     assert "What counts: asking for a talk with a learning ambassador within 14 days." in text
     # Two kinds of conversion (the team digest).
@@ -453,9 +466,7 @@ def test_the_same_number_of_statements_for_50_and_500_people(app, dbs, make, cou
 def test_a_private_rule_with_few_conversions_shows_no_count_at_all(app, dbs, make):
     """The demo's case: nobody converted yet. "Did not: 44" next to "too few to show"
     would say how many got the nudge (who never talked to an ambassador)."""
-    org, _, campaign, _people = arrange(
-        dbs, make, 44, 6, (0, 0), "meet_ambassador", ActivityKind.ambassador_talk_booked.value
-    )
+    org, _, campaign, _people = arrange(dbs, make, 44, 6, (0, 0), "meet_ambassador", TALK)
     effect = report(app, org.id, campaign.id)
     for group in (effect.treated, effect.holdout):
         assert (group.people, group.converted, group.not_converted) == (None, None, None)
