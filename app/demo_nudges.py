@@ -38,9 +38,8 @@ CAMPAIGNS = (
         "meet_ambassador",
         "Maak kennis met je leerambassadeur",
         CampaignChannel.both,
-        ScheduleKind.interval,
-        interval_hours=1,
-        started_days_ago=1,
+        ScheduleKind.cron,
+        cron="0 10 * * 2",  # Tuesdays at 10:00: its last Tuesday is planned at once
     ),
     DemoCampaign(
         "team_digest",

@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     text,
     true,
@@ -43,6 +44,7 @@ from .registry import NudgeType, PlanContext, get_type
 from .schedule import Period, current_period, next_send_time
 
 CAP_WINDOW = timedelta(days=7)
+MIN_REPEAT = timedelta(days=7)  # one campaign's nudge (about no object) at most once a week
 # pg advisory lock namespaces (two-int form): one per campaign run, one per organisation.
 LOCK_CAMPAIGN = 7_301
 LOCK_ORG = 7_302
@@ -147,7 +149,27 @@ def _insert_rows(
         already = func.coalesce(sent_before.c.count, 0)
         rank = func.row_number().over(partition_by=user_id, order_by=ref_id)
         columns.append((already + rank).label("nth"))
-    candidates = select(*columns).select_from(recipients).join(User, User.id == user_id)
+    # Never the same campaign's nudge twice within a week (whatever its schedule), unless
+    # it is about a new object (a follow-up, a post): a join, like the cap.
+    recent = (
+        select(earlier.c.user_id.label("user_id"))
+        .where(
+            earlier.c.org_id == org.id,
+            earlier.c.campaign_id == campaign.id,
+            earlier.c.channel == channel,
+            earlier.c.ref_id.is_(None),
+            earlier.c.planned_at > period.moment - MIN_REPEAT,
+        )
+        .group_by(earlier.c.user_id)
+        .subquery("recent")
+    )
+    where.append(or_(recent.c.user_id.is_(None), ref_id.is_not(None)))
+    candidates = (
+        select(*columns)
+        .select_from(recipients)
+        .join(User, User.id == user_id)
+        .outerjoin(recent, recent.c.user_id == user_id)
+    )
     if channel == "email":
         candidates = candidates.outerjoin(sent_before, sent_before.c.user_id == user_id)
     candidates = candidates.where(*where).subquery("candidates")

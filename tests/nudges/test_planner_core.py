@@ -60,3 +60,29 @@ def test_only_managers_for_manager_types_and_roles_filter(app, dbs, make):
         plan_campaign(org.id, campaign.id, MONDAY_MORNING)
         db.session.remove()
     assert [r.user_id for r in nudge_rows(dbs, campaign_id=campaign.id)] == [manager.id]
+
+
+def test_an_hourly_campaign_reaches_a_person_at_most_once_a_week(app, dbs, make):
+    """Respect (N5): whatever the schedule, the same nudge (about no particular object)
+    comes at most once a week, in the app too (the e-mail cap alone would not stop it)."""
+    from app.nudges.models import CampaignChannel, ScheduleKind
+
+    org = make.org()
+    make_ambassador(make, org)
+    person = make.member(org).user
+    campaign = make_campaign(
+        dbs,
+        org,
+        "meet_ambassador",
+        channel=CampaignChannel.in_app,
+        schedule_kind=ScheduleKind.interval,
+        interval_hours=1,
+        cron=None,
+    )
+    with app.app_context():
+        for hours in range(0, 24 * 8, 5):  # every five hours for eight days
+            plan_campaign(org.id, campaign.id, MONDAY_MORNING + timedelta(hours=hours))
+        db.session.remove()
+    rows = nudge_rows(dbs, user_id=person.id)
+    assert len(rows) == 2  # day 1 and day 8
+    assert rows[1].planned_at - rows[0].planned_at >= timedelta(days=7)

@@ -166,18 +166,21 @@ def test_the_scheduler_catches_a_missed_run_up_once(app, dbs, make, scheduler):
     eight = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     assert planned_at[-1] == [eight]
 
+    # Two people join; nobody gets the same nudge twice in a week, so only they are new.
+    newcomers = [make.member(org).user for _ in range(2)]
     # Down from 08:30 until 11:40: the 09:00, 10:00 and 11:00 runs were missed.
     rows = run_due(datetime(2026, 11, 23, 11, 40, tzinfo=UTC))
     eleven = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
     assert planned_at[-1] == [eight, eleven]  # 09:00 and 10:00 are never planned
-    assert len(rows) == 2 * len(people)
+    assert {r.user_id for r in rows if r.planned_at == eleven} == {p.id for p in newcomers}
+    assert len(rows) == len(people) + len(newcomers)
     job = scheduler.get_job(campaign_job_id(campaign.id))
     assert job.next_run_time == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert {j.id for j in scheduler.get_jobs()} == {"sync", "purge", job.id}
 
     # Later the same hour: nothing new, however often it runs.
     run_due(datetime(2026, 11, 23, 11, 50, tzinfo=UTC))
-    assert len(nudge_rows(dbs, campaign_id=campaign.id)) == 2 * len(people)
+    assert len(nudge_rows(dbs, campaign_id=campaign.id)) == len(people) + len(newcomers)
 
 
 def test_tick_plans_every_due_campaign_once_and_says_what_it_did(app, dbs, make):

@@ -169,27 +169,27 @@ def test_a_rolled_back_run_in_the_same_process_leaves_nothing_behind(app, dbs, m
 
 
 def test_a_scheduler_down_for_three_periods_plans_only_the_latest_one_once(app, dbs, make):
+    """A weekly campaign (the same people may get it again after a week); the scheduler
+    is down for three periods; one run plans the latest only, a second run nothing."""
+    week = timedelta(hours=168)
     org, users, campaign = arrange(
         make,
         dbs,
         people=5,
         schedule_kind=ScheduleKind.interval,
-        interval_hours=1,
+        interval_hours=168,
         cron=None,
         channel=CampaignChannel.in_app,
         started_at=datetime(2026, 11, 23, 6, 0, tzinfo=UTC),
     )
-    eight = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    six = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     with app.app_context():
-        first = plan_now(org.id, campaign.id, eight + timedelta(minutes=5))
-        # Down over 09:00, 10:00 and 11:00; back at 11:20, and once more at 11:45.
-        back = plan_now(org.id, campaign.id, eight + timedelta(hours=3, minutes=20))
-        later = plan_now(org.id, campaign.id, eight + timedelta(hours=3, minutes=45))
+        first = plan_now(org.id, campaign.id, six + timedelta(hours=2))
+        # Down over the next three periods; back an hour after the fourth, and once more.
+        back = plan_now(org.id, campaign.id, six + 3 * week + timedelta(hours=1))
+        later = plan_now(org.id, campaign.id, six + 3 * week + timedelta(hours=2))
         db.session.remove()
     assert first.rows == back.rows == len(users) and later.rows == 0
-    assert back.period.moment == eight + timedelta(hours=3)
+    assert back.period.moment == six + 3 * week
     rows = keys_once(dbs, campaign)
-    assert Counter(r.planned_at for r in rows) == {
-        eight: len(users),
-        eight + timedelta(hours=3): len(users),
-    }
+    assert Counter(r.planned_at for r in rows) == {six: len(users), six + 3 * week: len(users)}
