@@ -361,6 +361,27 @@ def next_run(campaign: NudgeCampaign, org: Organisation, now: datetime) -> datet
     window is over, or the schedule cannot be read."""
     if campaign.status != CampaignStatus.active:
         return None
+    return _next_fire(campaign, org, now)
+
+
+def first_run_if_started(
+    campaign: NudgeCampaign, org: Organisation, now: datetime
+) -> datetime | None:
+    """For a draft or a paused campaign: when its first nudges would go out if the admin
+    started it now (UTC), or None when it would not run (window over, bad schedule)."""
+    if campaign.status not in (CampaignStatus.draft, CampaignStatus.paused):
+        return None
+    if campaign.schedule_kind == ScheduleKind.interval and campaign.started_at is None:
+        # Counted from the moment it starts: the first run is at once (or on its first day).
+        if campaign.ends_on and org_today(org, now) > campaign.ends_on:
+            return None
+        if campaign.starts_on and org_today(org, now) < campaign.starts_on:
+            return datetime.combine(campaign.starts_on, time(0), org_zone(org)).astimezone(UTC)
+        return now
+    return _next_fire(campaign, org, now)
+
+
+def _next_fire(campaign: NudgeCampaign, org: Organisation, now: datetime) -> datetime | None:
     today = org_today(org, now)
     if campaign.ends_on and today > campaign.ends_on:
         return None

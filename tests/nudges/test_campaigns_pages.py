@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -700,3 +701,35 @@ def test_schedules_read_in_dutch_words(make, dbs, client):
     assert (
         "E-mails met duwtjes gaan weg van maandag tot en met vrijdag, van 8:00 tot 20:00." in page
     )
+
+
+def test_before_starting_the_page_says_when_the_first_nudges_go_out(company, make, dbs, client):
+    import time_machine
+
+    org, admin = company
+    weekly = make_campaign(
+        dbs, org, "meet_ambassador", status=CampaignStatus.draft, started_at=None
+    )
+    hourly = make_campaign(
+        dbs,
+        org,
+        "meet_ambassador",
+        status=CampaignStatus.draft,
+        schedule_kind=ScheduleKind.interval,
+        interval_hours=24,
+        cron=None,
+        started_at=None,
+    )
+    over = make_campaign(
+        dbs, org, "meet_ambassador", status=CampaignStatus.draft, ends_on=date(2026, 11, 1)
+    )
+    dbs.commit()
+    # Wednesday 25 November 2026, 14:00 in Amsterdam.
+    with time_machine.travel(datetime(2026, 11, 25, 13, 0, tzinfo=UTC), tick=False):
+        login(client, admin)  # signed in at that moment
+        pages = {
+            c.id: text_of(client.get(url(org, f"campaigns/{c.id}"))) for c in (weekly, hourly, over)
+        }
+    assert "the first nudges go out on Monday 30 November, 9:00" in pages[weekly.id]
+    assert "the first nudges go out at once" in pages[hourly.id]
+    assert "If you start it now, nothing goes out: its dates are over" in pages[over.id]
