@@ -79,18 +79,22 @@ def org_create(slug: str, name: str, kind: str, admin_email: str, admin_name: st
 
 
 def purge_all(now: datetime) -> list:
-    """Purge every organisation's expired rows, one transaction each (the CLI and the
-    scheduler's daily job); returns a ``Purged`` per organisation."""
+    """Purge every organisation's expired rows, one transaction each, then old sent
+    e-mail (the CLI and the scheduler's daily job); returns a ``Purged`` per organisation."""
     from .development.retention import organisation_ids, purge_organisation
     from .extensions import db
     from .orgs.models import Organisation
     from .tenancy import org_context
+
+    from .outbox.services import purge_old_mail
 
     results = []
     for org_id in organisation_ids():
         with org_context((org_id,), None):
             results.append(purge_organisation(db.session.get(Organisation, org_id), now))
             db.session.commit()
+    purge_old_mail(now)
+    db.session.commit()
     return results
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db_utils import insert_or_ignore
@@ -223,3 +223,23 @@ def _close_quietly(connection) -> None:
         connection.__exit__(None, None, None)
     except (smtplib.SMTPException, OSError):
         pass
+
+
+# Sent and dead mail is kept a while for the record (and "download my data"), then goes.
+# Nudge rows stay: they are the effect report's people; they never hold a message's text.
+MAIL_RECORD_DAYS = 90
+
+
+def purge_old_mail(now: datetime) -> int:
+    """Remove sent and dead e-mail (not nudges) older than MAIL_RECORD_DAYS; how many."""
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.nudge_type.is_(None),
+            OutboxMessage.status.in_([OutboxStatus.sent, OutboxStatus.dead]),
+            OutboxMessage.created_at < now - timedelta(days=MAIL_RECORD_DAYS),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    log.info("outbox: %d sent or undeliverable e-mails removed", result.rowcount)
+    return result.rowcount

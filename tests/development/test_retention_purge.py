@@ -151,3 +151,39 @@ def test_without_now_it_uses_the_clock(app, make, dbs):
 def test_a_wrong_now_is_refused(app):
     result = app.test_cli_runner().invoke(args=["data", "purge", "--now", "yesterday"])
     assert result.exit_code != 0 and "ISO 8601" in result.output
+
+
+def test_old_sent_and_undeliverable_mail_goes_but_nudges_and_mail_to_send_stay(app, make, dbs):
+    from app.outbox.models import OutboxMessage, OutboxStatus
+    from app.outbox.services import MAIL_RECORD_DAYS
+
+    org = make.org()
+    person = make.member(org).user
+    old = NOW - timedelta(days=MAIL_RECORD_DAYS, seconds=1)
+    rows = {
+        "old sent": dict(status=OutboxStatus.sent, created_at=old),
+        "old dead": dict(status=OutboxStatus.dead, created_at=old),
+        "recent sent": dict(status=OutboxStatus.sent, created_at=NOW - timedelta(days=1)),
+        "old waiting": dict(status=OutboxStatus.failed, created_at=old),
+        "old nudge": dict(
+            status=OutboxStatus.sent,
+            created_at=old,
+            org_id=org.id,
+            user_id=person.id,
+            nudge_type="meet_ambassador",
+        ),
+    }
+    for key, values in rows.items():
+        dbs.add(
+            OutboxMessage(
+                key=key, kind="x", to_address="a@example.test", subject="", body_text="", **values
+            )
+        )
+    dbs.commit()
+
+    purge(app, "--now", NOW.isoformat())
+    purge(app, "--now", NOW.isoformat())  # twice changes nothing more
+
+    dbs.expire_all()
+    left = set(dbs.scalars(select(OutboxMessage.key)))
+    assert left == {"recent sent", "old waiting", "old nudge"}
