@@ -84,9 +84,8 @@ def purge_all(now: datetime) -> list:
     from .development.retention import organisation_ids, purge_organisation
     from .extensions import db
     from .orgs.models import Organisation
-    from .tenancy import org_context
-
     from .outbox.services import purge_old_mail
+    from .tenancy import org_context
 
     results = []
     for org_id in organisation_ids():
