@@ -50,7 +50,7 @@ from app.nudges.models import (  # noqa: E402
     NudgeOptOut,
     ScheduleKind,
 )
-from app.nudges.planner import CAP_WINDOW, plan_campaign  # noqa: E402
+from app.nudges.planner import CAP_WINDOW, MIN_REPEAT, plan_campaign  # noqa: E402
 from app.nudges.registry import NudgeType, get_type, register  # noqa: E402
 from app.nudges.schedule import current_period, next_send_time  # noqa: E402
 from app.orgs.models import Membership, Organisation, OrgKind  # noqa: E402
@@ -91,7 +91,13 @@ FROM (
                         AND o.category = :category)
 ) AS p
 CROSS JOIN (SELECT 'email' AS channel UNION ALL SELECT 'in_app') AS ch
-WHERE ch.channel = 'in_app' OR (p.email IS NOT NULL AND p.earlier < :cap)
+LEFT JOIN (SELECT user_id, channel FROM outbox_messages
+            WHERE org_id = :org_id AND campaign_id = :campaign_id AND ref_id IS NULL
+              AND planned_at > :repeat_since
+            GROUP BY user_id, channel) AS r
+       ON r.user_id = p.user_id AND r.channel = ch.channel
+WHERE r.user_id IS NULL
+  AND (ch.channel = 'in_app' OR (p.email IS NOT NULL AND p.earlier < :cap))
 ON CONFLICT (key) DO NOTHING
 """
 
@@ -206,7 +212,14 @@ def run_hand_written(org_id: int, campaign_id: int, now: datetime) -> tuple[floa
         statement = text(HAND_WRITTEN).bindparams(
             *(
                 bindparam(name, type_=when)
-                for name in ("send_at", "now", "period", "convert_until", "cap_since")
+                for name in (
+                    "send_at",
+                    "now",
+                    "period",
+                    "convert_until",
+                    "cap_since",
+                    "repeat_since",
+                )
             )
         )
         values = {
@@ -220,6 +233,7 @@ def run_hand_written(org_id: int, campaign_id: int, now: datetime) -> tuple[floa
             "period": period.moment,
             "convert_until": period.moment + get_type(TYPE_KEY).conversion_window,
             "cap_since": period.moment - CAP_WINDOW,
+            "repeat_since": period.moment - MIN_REPEAT,
             "category": Category.encouragement.value,
             "cap": org.nudge_email_cap,
         }

@@ -58,9 +58,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # --- Nudges (N4-N6); NULL for other mail -----------------------------------------
-    org_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("nudge_campaigns.id", ondelete="CASCADE")

@@ -62,16 +62,18 @@ def _now() -> datetime:
 
 
 def claim_due(now: datetime, limit: int = 50) -> list[int]:
-    """Mark due rows as sending (with a lease) and return their ids. Safe with several drainers."""
+    """Mark due rows as sending (with a lease) and return their ids. Safe with several
+    drainers: on PostgreSQL the select skips rows another drainer has locked; on SQLite
+    (no row locks) the update checks again that each row is still due and returns only
+    the rows this drainer changed, so two drainers never claim the same row."""
+    claimable = or_(
+        OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.failed])
+        & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.lease_until < now),
+    )
     due = (
         select(OutboxMessage.id)
-        .where(
-            or_(
-                OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.failed])
-                & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.lease_until < now),
-            )
-        )
+        .where(claimable)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
@@ -79,13 +81,17 @@ def claim_due(now: datetime, limit: int = 50) -> list[int]:
         due = due.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(due))
     if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(status=OutboxStatus.sending, lease_until=now + LEASE)
+        ids = list(
+            db.session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), claimable)
+                .values(status=OutboxStatus.sending, lease_until=now + LEASE)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
         )
     db.session.commit()
-    return ids
+    return sorted(ids)
 
 
 @dataclass

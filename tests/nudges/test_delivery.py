@@ -195,10 +195,10 @@ def test_a_temporary_refusal_backs_off_and_a_permanent_one_is_dead(
 
 
 def test_two_drainers_at_once_send_every_message_exactly_once(app, dbs, make, mail_server):
+    """PostgreSQL: the claim skips rows another drainer locked. SQLite (no row locks): the
+    claim's update checks again that a row is still due and keeps only what it changed."""
     with app.app_context():
         dialect = db.engine.dialect.name
-    if dialect != "postgresql":
-        pytest.skip("SKIP LOCKED claims are PostgreSQL's; SQLite has one writer at a time")
     org, _ambassador, people, campaign = arrange(make, dbs, people=30)
     plan(app, org, campaign)
     start = threading.Barrier(2)
@@ -225,7 +225,8 @@ def test_two_drainers_at_once_send_every_message_exactly_once(app, dbs, make, ma
     for thread in threads:
         thread.join(30)
     assert sum(totals.values()) == 30, totals
-    assert min(totals.values()) > 0, f"one drainer did everything: {totals}"
+    if dialect == "postgresql":  # SQLite runs one writer at a time: one may do it all
+        assert min(totals.values()) > 0, f"one drainer did everything: {totals}"
     received = [m["To"] for m in mail_server.wait_for(30)]
     time.sleep(0.3)
     assert sorted(received) == sorted(p.email for p in people)

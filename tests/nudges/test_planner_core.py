@@ -86,3 +86,76 @@ def test_an_hourly_campaign_reaches_a_person_at_most_once_a_week(app, dbs, make)
     rows = nudge_rows(dbs, user_id=person.id)
     assert len(rows) == 2  # day 1 and day 8
     assert rows[1].planned_at - rows[0].planned_at >= timedelta(days=7)
+
+
+def test_a_cap_of_two_holds_in_every_seven_days_across_two_weeks(app, dbs, make):
+    org = make.org(nudge_email_cap=2)
+    make_ambassador(make, org)
+    person = make.member(org).user
+    # Five campaigns, Monday to Friday at 9:00; planned on their days for two weeks.
+    campaigns = [
+        make_campaign(dbs, org, "meet_ambassador", cron=f"0 9 * * {day}") for day in range(1, 6)
+    ]
+    with app.app_context():
+        for week in (0, 7):
+            for day, campaign in enumerate(campaigns):
+                plan_campaign(org.id, campaign.id, MONDAY_MORNING + timedelta(days=week + day))
+        db.session.remove()
+    moments = sorted(r.planned_at for r in nudge_rows(dbs, user_id=person.id, channel="email"))
+    assert len(moments) == 4  # two a week
+    for first in moments:
+        assert sum(1 for m in moments if first <= m < first + timedelta(days=7)) <= 2
+
+
+def test_the_active_window_is_kept(app, dbs, make):
+    from datetime import date
+
+    org = make.org()
+    make_ambassador(make, org)
+    make.member(org)
+    not_yet = make_campaign(dbs, org, "meet_ambassador", starts_on=date(2026, 11, 30))
+    over = make_campaign(dbs, org, "meet_ambassador", ends_on=date(2026, 11, 22))
+    today = make_campaign(
+        dbs, org, "meet_ambassador", starts_on=date(2026, 11, 23), ends_on=date(2026, 11, 23)
+    )
+    with app.app_context():
+        results = [plan_campaign(org.id, c.id, MONDAY_MORNING) for c in (not_yet, over, today)]
+        db.session.remove()
+    assert [(r.rows, r.skipped) for r in results[:2]] == [(0, "not due"), (0, "not due")]
+    assert results[2].rows == 1
+
+
+def test_on_postgresql_a_second_planner_skips_while_the_first_holds_the_lock(app, dbs, make):
+    import threading
+
+    import pytest
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("advisory locks are PostgreSQL's; SQLite runs one writer at a time")
+    org = make.org()
+    make_ambassador(make, org)
+    make.member(org)
+    campaign = make_campaign(dbs, org, "meet_ambassador")
+    out, held, release = {}, threading.Event(), threading.Event()
+
+    def first() -> None:
+        with app.app_context():
+            out["first"] = plan_campaign(org.id, campaign.id, MONDAY_MORNING, commit=False)
+            held.set()
+            release.wait(10)
+            db.session.rollback()  # a crash before commit: nothing planned, lock released
+            db.session.remove()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert held.wait(10)
+    with app.app_context():
+        out["second"] = plan_campaign(org.id, campaign.id, MONDAY_MORNING)
+        db.session.remove()
+    release.set()
+    thread.join(10)
+    assert out["first"].rows == 1 and out["second"].skipped == "locked"
+    with app.app_context():  # after the crash, a rerun plans it
+        assert plan_campaign(org.id, campaign.id, MONDAY_MORNING).rows == 1
+        db.session.remove()

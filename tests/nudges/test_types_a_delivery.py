@@ -64,6 +64,14 @@ def test_each_type_a_nudge_arrives_without_private_content(app, dbs, make, mail_
 
     assert (result.sent, result.failed, result.skipped) == (9, 0, 0)
     received = {m["To"]: m for m in mail_server.wait_for(9)}
+    for message in received.values():  # RFC 8058 one-click unsubscribe on every nudge
+        assert (
+            message["List-Unsubscribe"]
+            .replace("\n", "")
+            .replace(" ", "")
+            .startswith("<http://localhost/u/")
+        )
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     norm = received[learners[0].email]
     assert norm["Subject"] == "This month 5 of 6 colleagues learned something"
     assert "This month, 5 of the 6 people in your team Magazijn learned something new." in _text(
