@@ -94,6 +94,18 @@ def channels_of(campaign: NudgeCampaign) -> list[str]:
     return [str(campaign.channel)]
 
 
+def _computed_once(query, name: str):
+    """A per-person count joined to the recipients, computed once per statement.
+
+    On PostgreSQL a ``MATERIALIZED`` CTE: with stale statistics (a table that grew since
+    its last ANALYZE) the planner otherwise nests the grouped subquery inside the loop
+    over people and runs it once per person (5 000 people: seconds instead of
+    milliseconds). SQLite plans the plain subquery well."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.cte(name).prefix_with("MATERIALIZED")
+    return query.subquery(name)
+
+
 def _insert_rows(
     org: Organisation,
     campaign: NudgeCampaign,
@@ -144,8 +156,8 @@ def _insert_rows(
                 earlier.c.status.not_in([OutboxStatus.skipped.value, OutboxStatus.dead.value]),
             )
             .group_by(earlier.c.user_id)
-            .subquery("sent_before")
         )
+        sent_before = _computed_once(sent_before, "sent_before")
         already = func.coalesce(sent_before.c.count, 0)
         rank = func.row_number().over(partition_by=user_id, order_by=ref_id)
         columns.append((already + rank).label("nth"))
@@ -161,8 +173,8 @@ def _insert_rows(
             earlier.c.planned_at > period.moment - MIN_REPEAT,
         )
         .group_by(earlier.c.user_id)
-        .subquery("recent")
     )
+    recent = _computed_once(recent, "recent")
     where.append(or_(recent.c.user_id.is_(None), ref_id.is_not(None)))
     candidates = (
         select(*columns)
