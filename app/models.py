@@ -29,6 +29,13 @@ from .feedback.models import (  # noqa: F401
     FeedbackRequest,
     FeedbackRequestRecipient,
 )
+from .manager_kpis.models import (  # noqa: F401
+    ApiToken,
+    KpiCacheEntry,
+    KpiTarget,
+    ProductionMetric,
+    ProductionValue,
+)
 from .notifications.models import Notification  # noqa: F401
 from .nudges.models import NudgeCampaign, NudgeOptOut  # noqa: F401
 from .offers.models import LearningWish, Offer, OfferSignup, OfferVisibility  # noqa: F401

@@ -33,6 +33,7 @@ from ..ambassadors.models import (
 from ..audit.models import AuditEvent
 from ..feed.models import Applause, Comment, SuccessPost
 from ..feedback.models import ContentReport, Feedback, FeedbackRequest, FeedbackRequestRecipient
+from ..manager_kpis.models import ApiToken, KpiTarget, ProductionValue
 from ..notifications.models import Notification
 from ..nudges.models import NudgeCampaign, NudgeOptOut
 from ..offers.models import LearningWish, Offer, OfferSignup
@@ -269,6 +270,15 @@ REGISTRY: tuple[Entry, ...] = (
     # Which kinds of nudges you switched off (N5), and campaigns you set up as an admin.
     Entry(NudgeOptOut, "nudge_choices", {"user_id": DELETE}),
     Entry(NudgeCampaign, "nudge_campaigns_you_made", {"created_by_id": UNLINK}),
+    # Manager KPIs (K2, K3, P3): figures and targets entered, proposed or decided, and
+    # API tokens made as a manager or admin. They belong to the organisation.
+    Entry(ProductionValue, "production_values_you_entered", {"updated_by_id": UNLINK}),
+    Entry(
+        KpiTarget,
+        "kpi_targets_you_proposed_or_decided",
+        {"proposed_by_id": UNLINK, "decided_by_id": UNLINK},
+    ),
+    Entry(ApiToken, "api_tokens_you_made", {"created_by_id": UNLINK}),
 )
 
 # Tables with a column pointing at users.id that are deliberately not in REGISTRY, each

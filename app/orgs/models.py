@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -97,6 +99,7 @@ class Membership(OrgScoped, db.Model):
 
     __tablename__ = "memberships"
     __table_args__ = (
+        CheckConstraint("fte > 0 AND fte <= 1.5", name="fte_range"),
         UniqueConstraint("org_id", "user_id"),
         Index("ix_memberships_org_id_team_id", "org_id", "team_id"),
     )
@@ -105,6 +108,10 @@ class Membership(OrgScoped, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     job_title: Mapped[str | None] = mapped_column(String(120))
+    # Part-time factor for "learning hours per FTE" (K1): 1.00 is full time.
+    fte: Mapped[Decimal] = mapped_column(
+        Numeric(4, 2), default=Decimal("1.00"), server_default="1.00"
+    )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

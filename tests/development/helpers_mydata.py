@@ -14,6 +14,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -60,10 +61,11 @@ from app.feedback.models import (
     FeedbackRequestRecipient,
     ReportedKind,
 )
+from app.manager_kpis.models import ApiToken, KpiTarget, ProductionMetric, ProductionValue
 from app.notifications.models import Notification
 from app.nudges.models import Category, NudgeCampaign, NudgeOptOut
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
-from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind
+from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind, Team
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.unions.models import AgreementRep, LearningAgreement
 from tests.conftest import csrf_token
@@ -511,6 +513,36 @@ def seed_everything(app, dbs, make, org, person: User, colleague: User) -> Seede
     )
     add(campaign)
     add(NudgeOptOut(org_id=org.id, user_id=me, category=Category.colleagues))
+    team = add(Team(org_id=org.id, name="Expeditie KPI"), mine=False)
+    metric = add(ProductionMetric(org_id=org.id, name="Orders picked", unit="orders"), mine=False)
+    add(
+        ProductionValue(
+            org_id=org.id,
+            metric_id=metric.id,
+            team_id=team.id,
+            month=date(2026, 10, 1),
+            value=Decimal("1200"),
+            updated_by_id=me,
+        )
+    )
+    add(
+        KpiTarget(
+            org_id=org.id,
+            kpi_key="participation",
+            valid_from=date(2026, 1, 1),
+            value=Decimal("0.6"),
+            proposed_by_id=me,
+        )
+    )
+    add(
+        ApiToken(
+            org_id=org.id,
+            name="Payroll link",
+            prefix="lc_abcd",
+            token_hash=secrets.token_hex(32),
+            created_by_id=me,
+        )
+    )
     # An in-app nudge has no address: found by the person's id.
     add(
         OutboxMessage(
