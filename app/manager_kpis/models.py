@@ -148,7 +148,7 @@ class KpiTarget(OrgScoped, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# --- cache of closed periods (dashboard speed) ----------------------------------------------------------
+# --- cache of closed periods (dashboard speed) ----------------------------------------
 
 
 class KpiCacheEntry(OrgScoped, db.Model):
