@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .main import routes as _main_routes  # noqa: F401
     from .manager_kpis import bp as manager_kpis_bp
+    from .manager_kpis import routes as _manager_kpis_routes  # noqa: F401
     from .notifications import bp as notifications_bp
     from .notifications import routes as _notifications_routes  # noqa: F401
     from .nudges import bp as nudges_bp

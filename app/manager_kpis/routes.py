@@ -1,0 +1,4 @@
+"""Route modules of the manager KPIs blueprint: importing one attaches its routes to ``bp``.
+Add each feature's route module to this list."""
+
+from . import dashboard_routes  # noqa: F401
