@@ -1,0 +1,58 @@
+"""Which groups show "too few to show" (K4, PRODUCT §4.5) — for every KPI of the group.
+
+A group with fewer than the organisation's ``min_group_size`` (k) people is hidden. A
+shown parent must not give a hidden child away by subtraction: the parent's figure minus
+its shown children is the rest. The parent's cells are its child teams plus the people
+directly in the parent (in the unit's own team, or in no team for the organisation); this
+"direct" cell is never shown on its own. When exactly one cell with people in it is hidden,
+the next-smallest shown sibling team is hidden too (as ``app.aggregates.suppress_counts``
+does). A hidden unit whose cells are all shown could be added up from them, so its
+smallest child is hidden too. The rules run until nothing changes.
+
+The same helper serves development KPIs (``dev_kpis``) and production KPIs: call it once
+per period with that period's populations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .groups import Group
+
+
+def suppressed_groups(populations: Mapping[str, int], groups: Sequence[Group], k: int) -> set[str]:
+    """The keys of ``groups`` to hide, given each group's number of people (``populations``
+    by group key; a missing key counts 0). Each person counts in one team, so a parent's
+    people are its children's plus its direct people."""
+    people = {g.key: int(populations.get(g.key, 0) or 0) for g in groups}
+    children: dict[str, list[str]] = {}
+    for g in groups:
+        if g.parent_key is not None and g.parent_key in people:
+            children.setdefault(g.parent_key, []).append(g.key)
+    direct = {
+        key: max(people[key] - sum(people[c] for c in kids), 0) for key, kids in children.items()
+    }
+    hidden = {key for key, n in people.items() if n < k}
+    changed = True
+    while changed:
+        changed = False
+        for parent, kids in children.items():
+            shown = [c for c in kids if c not in hidden and people[c] > 0]
+            if not shown:
+                continue
+            # Cells a reader does not see: hidden child teams with people, and the people
+            # directly in the parent (never shown on their own).
+            unknown = sum(1 for c in kids if c in hidden and people[c] > 0)
+            if direct[parent] > 0:
+                unknown += 1
+            if parent in hidden:
+                # A hidden parent must not be the sum of shown children.
+                at_risk = people[parent] > 0 and unknown == 0
+            else:
+                # A shown parent minus shown children must not give one small cell away
+                # (the direct people alone, k or more of them, may be known).
+                at_risk = unknown == 1 and not (direct[parent] >= k)
+            if at_risk:
+                hidden.add(min(shown, key=lambda c: (people[c], c)))
+                changed = True
+    return hidden
