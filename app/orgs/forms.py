@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..development.retention import RETENTION_MAX_DAYS, RETENTION_MIN_DAYS
 from ..forms import LANGUAGE_OPTIONS, options
+from .fte import FteField
 from .models import Role
 
 
@@ -103,6 +104,8 @@ class InviteForm(FlaskForm):
 class MemberForm(FlaskForm):
     team_id = _team_field()
     job_title = StringField(_l("Job"), validators=[Optional(), Length(max=120)])
+    # Companies only (the route removes it in a union): for "learning hours per FTE".
+    fte = FteField(_l("Part-time factor (1 = full time)"), render_kw={"inputmode": "decimal"})
     roles = MultiCheckboxField(_l("Roles"))
 
 

@@ -35,7 +35,7 @@ CHUNK = 500  # values per IN (...) list; SQLite allows a limited number of param
 
 @dataclass
 class Change:
-    what: str  # "team", "job_title" or "roles"
+    what: str  # "team", "job_title", "fte" or "roles"
     before: Any
     after: Any
 
@@ -198,6 +198,8 @@ def _describe_changes(person: PlannedPerson, team_names: dict[int, str]) -> None
         person.changes.append(Change("team", current_team, row.team))
     if row.job_title and row.job_title != (membership.job_title or ""):
         person.changes.append(Change("job_title", membership.job_title, row.job_title))
+    if row.fte is not None and row.fte != membership.fte:
+        person.changes.append(Change("fte", membership.fte, row.fte))
     current_roles = tuple(sorted(str(r) for r in membership.roles))
     if row.roles and person.roles != current_roles:
         person.changes.append(Change("roles", current_roles, person.roles))
@@ -275,14 +277,15 @@ def apply_plan(
             row.name, email=row.email or None, username=row.username or None
         )
         team = teams[team_key(row.team)] if row.team else None
-        add_member(org, user, person.roles, team, row.job_title or None, actor_id)
+        add_member(org, user, person.roles, team, row.job_title or None, actor_id, row.fte)
     for person in plan.changed_people:
         row, membership = person.row, person.membership
         changed = {change.what for change in person.changes}
-        if changed & {"team", "job_title"}:
+        if changed & {"team", "job_title", "fte"}:
             team_id = teams[team_key(row.team)].id if "team" in changed else membership.team_id
             job_title = row.job_title if "job_title" in changed else membership.job_title
-            update_member(membership, team_id, job_title, actor_id)
+            fte = row.fte if "fte" in changed else None
+            update_member(membership, team_id, job_title, actor_id, fte)
         if "roles" in changed:
             set_roles(membership, person.roles, actor_id)
     record_audit(org.id, actor_id, "people.imported", batch)

@@ -17,6 +17,7 @@ from ..permissions import require_roles
 from ..tenancy import scoped_get_or_404
 from . import bp
 from .forms import ConfirmForm
+from .fte import FULL_TIME, format_fte
 from .import_plan import ImportPlan, apply_plan, claim_batch, plan_import, store_batch
 from .importing import MAX_IMPORT_BYTES, parse_csv, read_upload
 from .models import ImportBatch, ImportStatus, Role
@@ -27,19 +28,26 @@ PREVIEW_LIMIT = 200
 EXAMPLES = {
     "nl": (
         "voorbeeld-personen.csv",
-        "naam;e-mail;gebruikersnaam;team;afdeling;functie;rollen\r\n"
-        "Fatima El Amrani;fatima@example.com;;Inpak;Logistiek;Orderpicker;medewerker\r\n"
-        'Jan de Vries;;jan.devries;Inpak;Logistiek;Heftruckchauffeur;"medewerker;ambassadeur"\r\n'
-        "Sanne Bakker;sanne@example.com;;Expeditie;Logistiek;Teamleider;leidinggevende\r\n",
+        "naam;e-mail;gebruikersnaam;team;afdeling;functie;rollen;fte\r\n"
+        "Fatima El Amrani;fatima@example.com;;Inpak;Logistiek;Orderpicker;medewerker;1\r\n"
+        "Jan de Vries;;jan.devries;Inpak;Logistiek;Heftruckchauffeur;"
+        '"medewerker;ambassadeur";0,8\r\n'
+        "Sanne Bakker;sanne@example.com;;Expeditie;Logistiek;Teamleider;leidinggevende;1\r\n",
     ),
     "en": (
         "example-people.csv",
-        "name,email,username,team,parent_unit,job_title,roles\r\n"
-        "Fatima El Amrani,fatima@example.com,,Packing,Logistics,Order picker,employee\r\n"
-        "Jan de Vries,,jan.devries,Packing,Logistics,Forklift driver,employee;ambassador\r\n"
-        "Sanne Bakker,sanne@example.com,,Shipping,Logistics,Team leader,manager\r\n",
+        "name,email,username,team,parent_unit,job_title,roles,fte\r\n"
+        "Fatima El Amrani,fatima@example.com,,Packing,Logistics,Order picker,employee,1\r\n"
+        "Jan de Vries,,jan.devries,Packing,Logistics,Forklift driver,employee;ambassador,0.8\r\n"
+        "Sanne Bakker,sanne@example.com,,Shipping,Logistics,Team leader,manager,1\r\n",
     ),
 }
+
+
+@bp.app_template_filter("fte")
+def fte_filter(value) -> str:
+    """A part-time factor as the reader writes numbers; empty (not in the file) is full time."""
+    return format_fte(FULL_TIME if value is None else value)
 
 
 class ImportForm(FlaskForm):

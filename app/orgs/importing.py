@@ -14,12 +14,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.services import normalise_email
+from .fte import out_of_range_message, parse_fte
 from .models import COMPANY_ROLES, UNION_ROLES, OrgKind, Role
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -34,6 +36,7 @@ MAX_LENGTHS = {
     "parent_unit": 120,
     "job_title": 120,
     "roles": 200,
+    "fte": 10,
 }
 
 # Column names as they may appear on line 1, after lower-casing and turning spaces and
@@ -46,6 +49,7 @@ COLUMN_NAMES = {
     "parent_unit": ("parent_unit", "unit", "parent", "afdeling", "eenheid", "onderdeel"),
     "job_title": ("job_title", "job", "function", "functie", "functienaam"),
     "roles": ("roles", "role", "rollen", "rol"),
+    "fte": ("fte", "part_time_factor", "deeltijdfactor", "deeltijd"),
 }
 _COLUMN_BY_NAME = {alias: key for key, aliases in COLUMN_NAMES.items() for alias in aliases}
 ROLE_NAMES = {
@@ -115,6 +119,7 @@ class ImportRow:
     parent_unit: str = ""
     job_title: str = ""
     roles: tuple[str, ...] = ()
+    fte: Decimal | None = None  # None: not in the file (new people work full time)
 
 
 @dataclass
@@ -172,14 +177,17 @@ def sniff_delimiter(text: str) -> str:
     return ","
 
 
-class _UnreadableLine(Exception):
+class UnreadableLine(Exception):
+    """A record the CSV reader cannot read (e.g. a quote that is never closed)."""
+
     def __init__(self, line: int):
         super().__init__(line)
         self.line = line
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Non-empty records with the file line they start on (a quoted cell may span lines)."""
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty records with the file line they start on (a quoted cell may span lines);
+    raises ``UnreadableLine`` at a record the reader cannot read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     while True:
@@ -188,10 +196,25 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise _UnreadableLine(line) from error
+            raise UnreadableLine(line) from error
         if any(cell.strip() for cell in cells):
             yield line, cells
         line = reader.line_num + 1
+
+
+def unreadable_line_problem(line: int) -> Problem:
+    return Problem(_l("We cannot read line %(line)d. Save the file as 'CSV UTF-8'.", line=line))
+
+
+def starts_like_formula(raw: str) -> bool:
+    """A cell a spreadsheet program could run as a formula (CSV injection)."""
+    return raw.startswith(("\t", "\r", "\n")) or raw.strip().startswith(FORMULA_STARTS)
+
+
+FORMULA_MESSAGE = _l(
+    "A cell may not start with =, +, -, @, a tab or a line break: spreadsheet "
+    "programs could run it as a formula. Remove that first character."
+)
 
 
 def _map_columns(header: list[str], parsed: ParsedFile) -> dict[str, int]:
@@ -229,7 +252,7 @@ def parse_csv(text: str, kind: OrgKind = OrgKind.company, max_rows: int = 5000) 
     """Read the rows of an import file and check each cell on its own and the file as a whole."""
     parsed = ParsedFile()
     delimiter = sniff_delimiter(text)
-    records = _records(text, delimiter)
+    records = csv_records(text, delimiter)
     try:
         first = next(records, None)
         if first is None:
@@ -251,12 +274,8 @@ def parse_csv(text: str, kind: OrgKind = OrgKind.company, max_rows: int = 5000) 
                 )
                 return parsed
             parsed.rows.append(_parse_row(line, cells, columns, len(first[1]), parsed, kind))
-    except _UnreadableLine as error:
-        parsed.problems.append(
-            Problem(
-                _l("We cannot read line %(line)d. Save the file as 'CSV UTF-8'.", line=error.line)
-            )
-        )
+    except UnreadableLine as error:
+        parsed.problems.append(unreadable_line_problem(error.line))
         return parsed
     if not parsed.rows:
         parsed.problems.append(Problem(_l("The file has no people in it, only column names.")))
@@ -292,25 +311,24 @@ def _parse_row(
     refused = set()
     for key, index in columns.items():
         raw = cells[index] if index < len(cells) else ""
-        if raw.startswith(("\t", "\r", "\n")) or raw.strip().startswith(FORMULA_STARTS):
+        if starts_like_formula(raw):
             refused.add(key)
-            problem(
-                key,
-                _l(
-                    "A cell may not start with =, +, -, @, a tab or a line break: spreadsheet "
-                    "programs could run it as a formula. Remove that first character."
-                ),
-            )
+            problem(key, FORMULA_MESSAGE)
             continue
         value = " ".join(raw.split())
         if len(value) > MAX_LENGTHS[key]:
             refused.add(key)
             problem(key, _l("This is too long: at most %(max)d characters.", max=MAX_LENGTHS[key]))
             continue
-        if key != "roles":
+        if key == "roles":
+            if value:
+                row.roles = _parse_roles(value, kind, lambda message: problem("roles", message))
+        elif key == "fte":
+            row.fte = parse_fte(value) if value else None
+            if value and row.fte is None:
+                problem("fte", out_of_range_message())
+        else:
             setattr(row, key, value)
-        elif value:
-            row.roles = _parse_roles(value, kind, lambda message: problem("roles", message))
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         problem(None, _l("This line has more cells than line 1 has column names."))
     if not row.name and "name" not in refused:

@@ -92,6 +92,8 @@ def member(membership_id: int):
     membership, user = _load_member(membership_id)
     form = _with_team_choices(MemberForm(obj=membership))
     form.roles.choices = _roles_for_org()
+    if g.org.kind == OrgKind.union:
+        del form.fte  # a union's people are not counted in learning hours per FTE
     current_roles = sorted(str(r) for r in membership.roles)
     if request.method == "GET":
         form.roles.data = current_roles
@@ -100,7 +102,8 @@ def member(membership_id: int):
         if membership.user_id == current_user.id and str(Role.admin) not in form.roles.data:
             form.roles.errors = [_("You cannot take away your own admin role.")]
         else:
-            update_member(membership, form.team_id.data, form.job_title.data, current_user.id)
+            fte = form.fte.data if "fte" in form else None
+            update_member(membership, form.team_id.data, form.job_title.data, current_user.id, fte)
             set_roles(membership, form.roles.data, current_user.id)
             if str(Role.rep) in current_roles and str(Role.rep) not in form.roles.data:
                 _left_union_work(membership)
@@ -278,7 +281,7 @@ def _audit_labels() -> dict[str, str]:
     return {
         "member.added": _("Person added"),
         "member.roles_changed": _("Roles changed"),
-        "member.updated": _("Team or job changed"),
+        "member.updated": _("Team, job or part-time factor changed"),
         "member.disabled": _("Access switched off"),
         "member.enabled": _("Access given again"),
         "member.signin_card_made": _("Sign-in card made"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 
@@ -20,6 +21,7 @@ from ..audit.services import record_audit
 from ..extensions import db
 from ..outbox.services import queue_mail
 from ..tenancy import org_context
+from .fte import FULL_TIME
 from .models import Membership, MembershipRole, Organisation, OrgKind, Role, Team
 
 
@@ -129,15 +131,21 @@ def add_member(
     team: Team | None = None,
     job_title: str | None = None,
     actor_id: int | None = None,
+    fte: Decimal | None = None,
 ) -> Membership:
-    """Give ``user`` a membership in ``org`` with these roles and team."""
+    """Give ``user`` a membership in ``org`` with these roles and team (full time unless
+    ``fte`` says otherwise)."""
     existing = db.session.scalars(
         select(Membership).where(Membership.org_id == org.id, Membership.user_id == user.id)
     ).first()
     if existing is not None:
         raise MembershipExists(user.id)
     membership = Membership(
-        org_id=org.id, user_id=user.id, team_id=team.id if team else None, job_title=job_title
+        org_id=org.id,
+        user_id=user.id,
+        team_id=team.id if team else None,
+        job_title=job_title,
+        fte=fte if fte is not None else FULL_TIME,
     )
     membership.role_rows = [MembershipRole(org_id=org.id, role=str(Role(r))) for r in set(roles)]
     db.session.add(membership)
@@ -173,12 +181,20 @@ def set_roles(membership: Membership, roles: Iterable[Role | str], actor_id: int
 
 
 def update_member(
-    membership: Membership, team_id: int | None, job_title: str | None, actor_id: int | None
+    membership: Membership,
+    team_id: int | None,
+    job_title: str | None,
+    actor_id: int | None,
+    fte: Decimal | None = None,
 ) -> None:
-    if (membership.team_id, membership.job_title) == (team_id, job_title or None):
+    """Change team, job and (unless None) part-time factor; one audit event if any changed."""
+    fte = membership.fte if fte is None else fte
+    before = (membership.team_id, membership.job_title, membership.fte)
+    if before == (team_id, job_title or None, fte):
         return
     membership.team_id = team_id
     membership.job_title = job_title or None
+    membership.fte = fte
     record_audit(
         membership.org_id,
         actor_id,
