@@ -19,6 +19,7 @@ from .accounts.services import set_credential
 from .db_types import utcnow
 from .demo_ambassadors import seed_ambassadors
 from .demo_development import seed_development
+from .demo_kpis import seed_kpis
 from .demo_learning import seed_learning_together
 from .demo_nudges import seed_nudges
 from .extensions import db
@@ -91,7 +92,7 @@ VANDIJK = OrgPlan(
     kind=OrgKind.company,
     colour="#8a3b12",
     units={
-        "Productie": ("Plaatwerk", "Lassen", "Montage"),
+        "Productie": ("Plaatwerk", "Lassen", "Montage", "Technische dienst"),
         "Logistiek": ("Magazijn", "Expeditie"),
     },
     people={
@@ -102,6 +103,17 @@ VANDIJK = OrgPlan(
             _office("Eline Mulder", "Productieplanner", "eline.mulder@vandijk.example"),
             _office("Ruud Smit", "Inkoper", "ruud.smit@vandijk.example"),
             _office("Karin Visser", "Kwaliteitsmedewerker", "karin.visser@vandijk.example"),
+        ),
+        # The head of production is in the unit itself and manages it: her dashboard shows
+        # the small maintenance team only inside Productie (fewer than 5 people, K4).
+        "Productie": (
+            _office(
+                "Hanneke Jonker", "Hoofd productie", "hanneke.jonker@vandijk.example", (E, MGR)
+            ),
+            _office("Otto Brink", "Werkvoorbereider", "otto.brink@vandijk.example"),
+        ),
+        "Technische dienst": _workers(
+            "Monteur technische dienst", "Ferry Hoek", "Orhan Aydın", "Bart Claassen"
         ),
         "Plaatwerk": (
             _office("Gerrit Bos", "Teamleider plaatwerk", "gerrit.bos@vandijk.example", (E, MGR)),
@@ -322,12 +334,13 @@ def seed_demo() -> str:
     tally.learning += seed_development(vandijk, utcnow())
     tally.learning += seed_ambassadors(utcnow())
     tally.learning += seed_nudges(vandijk, utcnow())
+    tally.learning += seed_kpis(vandijk, utcnow())
     db.session.commit()
     if tally.changed():
         head = (
             f"Demo data added: {tally.organisations} organisations, {tally.teams} teams, "
             f"{tally.people} people, {tally.memberships} memberships, {tally.pins} PINs, "
-            f"{tally.learning} offers, successes, wishes, development and ambassador items."
+            f"{tally.learning} offers, successes, wishes, development, ambassador and KPI items."
         )
     else:
         head = "Demo data already there; nothing changed."

@@ -28,9 +28,13 @@ cat <<'MSG'
   Sign in as a demo person:
     - admin of Metaalbedrijf Van Dijk:  e-mail  anna.admin@vandijk.example
     - team manager:                     e-mail  mark.manager@vandijk.example
+    - head of production (a unit):      e-mail  hanneke.jonker@vandijk.example
     - shop-floor worker (no e-mail):    username  piet.w  with PIN  482913
     - union learning rep (3 orgs):      e-mail  sanne.rep@fnv.example
   Ask for a sign-in link; the e-mail with the link appears below in this console.
+
+  Manager KPIs: a year of demo history at Van Dijk. Mark sees his warehouse team;
+  Hanneke sees Productie, where the maintenance team (3 people) is too small to show.
 
   Nudges: the scheduler plans Van Dijk's demo campaigns at once and then on their
   schedule. In-app nudges show under the bell; nudge e-mails appear below, outside the

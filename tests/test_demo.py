@@ -50,7 +50,7 @@ def test_demo_has_the_promised_shape_and_seeding_twice_changes_nothing(
     teams = dbs.scalars(select(Team).where(Team.org_id == vandijk.id)).all()
     units = {t.id: t.name for t in teams if t.parent_id is None}
     assert sorted(units.values()) == ["Logistiek", "Productie"]
-    assert len([t for t in teams if t.parent_id in units]) == 5
+    assert len([t for t in teams if t.parent_id in units]) == 6
     delinde_teams = dbs.scalar(select(func.count()).where(Team.org_id == orgs["delinde"].id))
     assert delinde_teams == 3
 
@@ -94,6 +94,54 @@ def test_demo_has_the_promised_shape_and_seeding_twice_changes_nothing(
         .where(MembershipRole.org_id == vandijk.id, MembershipRole.role == "ambassador")
     )
     assert ambassadors >= 3  # two colleagues and Sanne from the union
+    _check_kpi_history(dbs, vandijk, teams)
+
+
+def _check_kpi_history(dbs, vandijk, teams) -> None:
+    """Issue 7: a year of history, so the dashboard's 12-month trends mean something."""
+    from app.db_types import utcnow
+    from app.development.models import DevelopmentConversation, LearningLogEntry
+    from app.manager_kpis.models import KpiTarget, ProductionMetric, ProductionValue
+
+    now = utcnow()
+    started = dbs.scalars(select(Membership.created_at).where(Membership.org_id == vandijk.id))
+    days = sorted((now - when).days for when in started)
+    assert days[0] < 365 and days[-1] > 2 * 365  # recent hires and old hands
+    assert sum(d >= 365 for d in days) > 0.9 * len(days)
+    part_time = dbs.scalar(
+        select(func.count()).where(Membership.org_id == vandijk.id, Membership.fte < 1)
+    )
+    assert part_time >= 5
+    small = [
+        t
+        for t in teams
+        if t.parent_id is not None
+        and dbs.scalar(select(func.count()).where(Membership.team_id == t.id))
+        < vandijk.min_group_size
+    ]
+    assert [t.name for t in small] == ["Technische dienst"]
+
+    metrics = dbs.scalars(select(ProductionMetric).where(ProductionMetric.org_id == vandijk.id))
+    assert {m.aggregation for m in metrics} == {"sum", "average"}
+    per_series = dbs.execute(
+        select(func.count(), func.min(ProductionValue.month))
+        .where(ProductionValue.org_id == vandijk.id)
+        .group_by(ProductionValue.metric_id, ProductionValue.team_id)
+    ).all()
+    assert len(per_series) >= 8 and {n for n, _first in per_series} == {13}
+    targets = dbs.scalars(select(KpiTarget).where(KpiTarget.org_id == vandijk.id)).all()
+    assert {t.status for t in targets} == {"approved", "proposed"}
+    assert any(t.kpi_key.startswith("metric:") for t in targets)
+    # Learning and talks in (nearly) every one of the last 12 months.
+    months = {
+        (d.year, d.month)
+        for d in dbs.scalars(
+            select(LearningLogEntry.learned_on).where(LearningLogEntry.org_id == vandijk.id)
+        )
+    }
+    assert len(months) >= 13
+    talks = dbs.scalar(select(func.count()).where(DevelopmentConversation.org_id == vandijk.id))
+    assert talks >= 40
 
 
 def test_demo_names_are_unique():
