@@ -29,6 +29,9 @@ from .feedback.models import (  # noqa: F401
     FeedbackRequest,
     FeedbackRequestRecipient,
 )
+from .manager_kpis import (
+    cache_hooks as _kpi_cache_hooks,  # noqa: F401  (not a model: drops stale KPI cache rows)
+)
 from .manager_kpis.models import (  # noqa: F401
     ApiToken,
     KpiCacheEntry,

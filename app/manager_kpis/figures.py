@@ -19,8 +19,9 @@ class Figure:
     suppressed: bool = False
 
     @classmethod
-    def hidden(cls, people: int) -> Figure:
-        """Too few to show: no numbers at all, only that it is hidden."""
+    def hidden(cls, people: int = 0) -> Figure:
+        """Too few to show: no numbers, only that it is hidden. The development KPIs give
+        no head count either (``people`` 0)."""
         return cls(value=None, people=people, suppressed=True)
 
     def to_json(self) -> dict:

@@ -103,4 +103,4 @@ def test_catalogue_and_figure(app):
     assert catalogue.is_metric_key("metric:12") and not catalogue.is_metric_key("metric:x")
     figure = Figure(0.5, 10, 5, 10)
     assert Figure.from_json(figure.to_json()) == figure
-    assert Figure.hidden(4) == Figure(None, 4, suppressed=True)
+    assert Figure.hidden() == Figure(None, 0, suppressed=True)

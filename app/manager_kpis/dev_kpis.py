@@ -1,0 +1,186 @@
+"""Development KPIs (K1) per group and period, with small groups suppressed (K4).
+
+``compute(org, groups, periods, today)`` returns a ``Figure`` for every (group key, KPI
+key, period token). The numbers come from SQL (``dev_kpi_sql.py``) in a fixed number of
+statements whatever the number of people, teams and periods: the team tree, one
+statement for every KPI but one, and one for ambassador conversations. Python only adds
+up the rows per team along the tree and applies the privacy rule. Closed periods are
+read from and written to ``kpi_cache`` (``cache.py``).
+
+What each KPI counts is in ``catalogue.py``; "the people" of a group and period are
+those there on the period's last day (today for the open period), in their current team.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from ..extensions import db
+from . import cache
+from .catalogue import KPI_KEYS
+from .dev_kpi_sql import ambassador_totals, make_bounds, population_rows, team_rows
+from .figures import Figure
+from .groups import ORG_KEY, Group, org_groups, team_key
+from .periods import Period
+from .suppression import suppressed_groups
+
+Cell = tuple[str, str]  # (group key, period token)
+Populations = dict[Cell, int]
+
+# The sums per team and period that ``team_rows`` returns, in this order.
+SUMS = (
+    "people",
+    "fte",
+    "conversations",
+    "active",
+    "minutes_work",
+    "minutes_own",
+    "goals",
+    "successes",
+    "feedback",
+    "confirmed",
+)
+
+
+def compute(
+    org, groups: Sequence[Group], periods: Sequence[Period], today: date, *, commit: bool = True
+) -> dict[tuple[str, str, str], Figure]:
+    """Figures keyed (group key, KPI key, period token) for every development KPI, group
+    and period. Closed periods come from the cache when they are there; what is computed
+    for a closed period is stored (then, with ``commit``, the session is committed — call
+    this in a read-only request, or pass ``commit=False`` and commit yourself)."""
+    periods = list(dict.fromkeys(periods))
+    if not groups or not periods:
+        return {}
+    k = org.min_group_size
+    keys = list(dict.fromkeys(g.key for g in groups))
+    closed = [p for p in periods if p.is_closed(today)]
+    cells = cache.read(org.id, keys, closed, k) if closed else {}
+    todo = [p for p in periods if any((key, p.token) not in cells for key in keys)]
+    if todo:
+        computed = _compute_cells(org, todo, today)
+        fresh = {
+            cell: figures
+            for cell, figures in computed.items()
+            if cell not in cells and _period(todo, cell[1]).is_closed(today)
+        }
+        if fresh and cache.write(org.id, fresh, {p.token: p for p in todo}, k) and commit:
+            db.session.commit()
+        cells.update(computed)
+    empty = {kpi: Figure.hidden() for kpi in KPI_KEYS}
+    return {
+        (key, kpi, p.token): figure
+        for key in keys
+        for p in periods
+        for kpi, figure in cells.get((key, p.token), empty).items()
+    }
+
+
+def _period(periods: Iterable[Period], token: str) -> Period:
+    return next(p for p in periods if p.token == token)
+
+
+def group_populations(
+    org, groups: Sequence[Group] | None, periods: Sequence[Period], today: date
+) -> Populations:
+    """(group key, period token) -> number of people, for EVERY group of the organisation
+    (the suppression rule needs the siblings and parents of the groups shown, so pass the
+    whole tree to ``suppressed_groups``). Two statements (the tree, the head counts)."""
+    tree = org_groups(org.id, org.name)
+    bounds = make_bounds(org, periods, today)
+    rows = db.session.execute(population_rows(org.id, bounds)).all()
+    sums = _roll_up(tree, [(team, pidx, (n,)) for team, pidx, n in rows], 1)
+    return {(key, bounds[pidx].period.token): int(v[0]) for (key, pidx), v in sums.items()}
+
+
+def hidden_cells(org, periods: Sequence[Period], today: date) -> set[Cell]:
+    """The (group key, period token) cells to show as "too few to show" (three statements)."""
+    tree = org_groups(org.id, org.name)
+    pops = group_populations(org, tree, periods, today)
+    hidden: set[Cell] = set()
+    for p in periods:
+        by_key = {g.key: pops.get((g.key, p.token), 0) for g in tree}
+        hidden |= {(key, p.token) for key in suppressed_groups(by_key, tree, org.min_group_size)}
+    return hidden
+
+
+def _roll_up(tree: Sequence[Group], rows, width: int) -> dict[tuple[str, int], list[float]]:
+    """Adds rows per (team id, period index) up to every group: a team, each unit above
+    it, and the organisation. Loops over the aggregate rows, never over people."""
+    parent = {g.key: g.parent_key for g in tree}
+    sums: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0.0] * width)
+    for team_id, pidx, values in rows:
+        key = team_key(team_id) if team_id is not None else None
+        chain = []
+        while key is not None and key in parent:
+            chain.append(key)
+            key = parent[key]
+        if ORG_KEY not in chain:
+            chain.append(ORG_KEY)
+        for group_key in chain:
+            total = sums[(group_key, pidx)]
+            for i, value in enumerate(values):
+                total[i] += float(value or 0)
+    return sums
+
+
+def _compute_cells(org, periods: Sequence[Period], today: date) -> dict[Cell, dict[str, Figure]]:
+    """Every group of the organisation, for ``periods``: {(group key, token): {kpi: Figure}}."""
+    tree = org_groups(org.id, org.name)
+    bounds = make_bounds(org, periods, today)
+    rows = db.session.execute(team_rows(org.id, bounds)).all()
+    sums = _roll_up(tree, [(r[0], r[1], r[2:]) for r in rows], len(SUMS))
+    talks = ambassador_totals(org.id, [g.team_id or 0 for g in tree], bounds)
+    k = org.min_group_size
+    cells: dict[Cell, dict[str, Figure]] = {}
+    for b in bounds:
+        people = {
+            g.key: int(sums[(g.key, b.idx)][0]) if (g.key, b.idx) in sums else 0 for g in tree
+        }
+        hidden = suppressed_groups(people, tree, k)
+        for gidx, group in enumerate(tree):
+            values = dict(zip(SUMS, sums.get((group.key, b.idx), [0.0] * len(SUMS)), strict=True))
+            talk = talks.get((gidx, b.idx))
+            cell = (group.key, b.period.token)
+            if (
+                group.key in hidden
+                or talk is None
+                and values["people"] >= k
+                or (talk is not None and talk[1] is None)
+            ):
+                # "too few to show" for every KPI; the last two: the function disagrees
+                # about the head count (k changed meanwhile), so show nothing either.
+                cells[cell] = {kpi: Figure.hidden() for kpi in KPI_KEYS}
+                continue
+            cells[cell] = _figures(values, talk[1] if talk else 0)
+    return cells
+
+
+def _share(count: float, people: int) -> Figure:
+    return Figure(count / people if people else None, people, count, people)
+
+
+def _per_fte(minutes: float, fte: float, people: int) -> Figure:
+    hours = minutes / 60
+    return Figure(round(hours / fte, 4) if fte else None, people, hours, fte)
+
+
+def _count(n: float, people: int) -> Figure:
+    return Figure(n, people, n)
+
+
+def _figures(v: dict[str, float], talks: int) -> dict[str, Figure]:
+    n = int(v["people"])
+    return {
+        "conversations": _share(v["conversations"], n),
+        "participation": _share(v["active"], n),
+        "hours_work": _per_fte(v["minutes_work"], v["fte"], n),
+        "hours_own": _per_fte(v["minutes_own"], v["fte"], n),
+        "goals": _share(v["goals"], n),
+        "successes": _count(v["successes"], n),
+        "feedback": _count(v["feedback"], n),
+        "skills_confirmed": _count(v["confirmed"], n),
+        "ambassador_contacts": _count(float(talks), n),
+    }
