@@ -1,0 +1,196 @@
+"""Production KPIs (K2): the company's metrics per group and period, from the values
+entered per team and month.
+
+A team's month is its value. A unit's month combines the values of the unit's own team
+and every team below it, and the organisation's month those of all teams: added up for a
+metric that adds up (``sum``), the average of the values for one that averages. A
+quarter combines its months the same way (the sum of the months, or the average of the
+months' figures). A month without any value has no figure.
+
+Privacy (K4): a group with fewer than the organisation's ``min_group_size`` people shows
+"too few to show" for production figures as for every other KPI, with the same rule
+against working out a small team by subtraction (``suppression.suppressed_groups``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..timeutil import org_today
+from .catalogue import metric_key
+from .dev_kpis import group_populations
+from .figures import Figure
+from .groups import Group, org_groups
+from .models import Aggregation, ProductionMetric, ProductionValue
+from .periods import Period
+from .suppression import suppressed_groups
+
+Populations = Mapping[tuple[str, str], int]  # (group key, period token) -> people
+
+
+def months_of(period: Period) -> list[date]:
+    """The first day of each month in the period."""
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def team_sets(groups: Sequence[Group]) -> dict[str, frozenset[int]]:
+    """The teams whose values make up each group: the team and all teams below it; for
+    the organisation, every team."""
+    children: dict[str, list[Group]] = defaultdict(list)
+    for group in groups:
+        if group.parent_key is not None:
+            children[group.parent_key].append(group)
+    found: dict[str, frozenset[int]] = {}
+
+    def collect(group: Group) -> frozenset[int]:
+        if group.key not in found:
+            found[group.key] = frozenset()  # a loop in the tree stops here
+            teams = {group.team_id} if group.team_id is not None else set()
+            for child in children.get(group.key, ()):
+                teams |= collect(child)
+            found[group.key] = frozenset(teams)
+        return found[group.key]
+
+    for group in groups:
+        collect(group)
+    return found
+
+
+def _combine(values: list[Decimal]) -> tuple[Decimal, int] | None:
+    """(sum, count) of the values, or None when there are none."""
+    if not values:
+        return None
+    return sum(values, Decimal(0)), len(values)
+
+
+def _combine_months(
+    totals: list[tuple[Decimal, int]], aggregation: Aggregation
+) -> tuple[Decimal, int] | None:
+    """A quarter from its months' (sum, count): the sum of the months for a metric that
+    adds up, the average of the months' figures for one that averages."""
+    if aggregation == Aggregation.sum:
+        return _combine([amount for amount, _count in totals])
+    return _combine([amount / count for amount, count in totals])
+
+
+def _figure(total: tuple[Decimal, int] | None, aggregation: Aggregation, people: int) -> Figure:
+    if total is None:
+        return Figure(value=None, people=people)
+    amount, count = total
+    if aggregation == Aggregation.average:
+        return Figure(
+            value=float(amount / count),
+            people=people,
+            numerator=float(amount),
+            denominator=float(count),
+        )
+    return Figure(value=float(amount), people=people, numerator=float(amount))
+
+
+def _month_totals(
+    by_team_month: Mapping[tuple[int, date], Decimal],
+    teams_of: Mapping[str, frozenset[int]],
+    months: Sequence[date],
+) -> dict[tuple[str, date], tuple[Decimal, int]]:
+    """(group key, month) -> (sum, count) of the values of the group's teams; a group
+    and month without any value is missing."""
+    found = {}
+    for group_key, teams in teams_of.items():
+        for month in months:
+            total = _combine(
+                [by_team_month[(t, month)] for t in teams if (t, month) in by_team_month]
+            )
+            if total is not None:
+                found[(group_key, month)] = total
+    return found
+
+
+def values_by_team_month(
+    org_id: int, metric_ids: Sequence[int], first: date, last: date
+) -> dict[int, dict[tuple[int, date], Decimal]]:
+    """metric id -> (team id, month) -> value, for the months from ``first`` to ``last``
+    (one query)."""
+    rows = db.session.execute(
+        select(
+            ProductionValue.metric_id,
+            ProductionValue.team_id,
+            ProductionValue.month,
+            ProductionValue.value,
+        ).where(
+            ProductionValue.org_id == org_id,
+            ProductionValue.metric_id.in_(list(metric_ids)),
+            ProductionValue.month >= first,
+            ProductionValue.month <= last,
+        )
+    )
+    found: dict[int, dict[tuple[int, date], Decimal]] = defaultdict(dict)
+    for row in rows:
+        found[row.metric_id][(row.team_id, row.month)] = Decimal(row.value)
+    return found
+
+
+def compute(
+    org,
+    metrics: Sequence[ProductionMetric],
+    groups: Sequence[Group],
+    periods: Sequence[Period],
+    today: date | None = None,
+    populations: Populations | None = None,
+) -> dict[tuple[str, str, str], Figure]:
+    """Figures keyed (group key, "metric:<id>", period token) for every metric, group in
+    ``groups`` and period. Four statements whatever the number of teams, months and
+    metrics: the team tree, the people of every group and period (two; skipped when the
+    caller passes ``populations``, as ``dev_kpis.group_populations`` returns them) and
+    the values. ``today`` (the organisation's date) bounds the open period's people."""
+    if not metrics or not groups or not periods:
+        return {}
+    # The whole tree, whatever groups are asked for: the organisation's figure is all
+    # teams, and the rule against subtraction needs every sibling and parent.
+    tree = org_groups(org.id, org.name)
+    if populations is None:
+        populations = group_populations(org, tree, periods, today or org_today(org, utcnow()))
+    first = min(p.start for p in periods).replace(day=1)
+    last = max(p.end for p in periods)
+    values = values_by_team_month(org.id, [m.id for m in metrics], first, last)
+    teams_of = team_sets(tree)
+    k = org.min_group_size
+    hidden_by_token = {
+        p.token: suppressed_groups(
+            {g.key: populations.get((g.key, p.token), 0) for g in tree}, tree, k
+        )
+        for p in periods
+    }
+    months = sorted({m for p in periods for m in months_of(p)})
+    wanted = {g.key: teams_of.get(g.key, frozenset()) for g in groups}
+    figures: dict[tuple[str, str, str], Figure] = {}
+    for metric in metrics:
+        key, aggregation = metric_key(metric.id), Aggregation(metric.aggregation)
+        totals = _month_totals(values.get(metric.id, {}), wanted, months)
+        for period in periods:
+            hidden = hidden_by_token[period.token]
+            for group in groups:
+                people = int(populations.get((group.key, period.token), 0) or 0)
+                if group.key in hidden:
+                    figures[(group.key, key, period.token)] = Figure.hidden(people)
+                    continue
+                in_period = months_of(period)
+                if len(in_period) == 1:
+                    total = totals.get((group.key, in_period[0]))
+                else:
+                    total = _combine_months(
+                        [totals[(group.key, m)] for m in in_period if (group.key, m) in totals],
+                        aggregation,
+                    )
+                figures[(group.key, key, period.token)] = _figure(total, aggregation, people)
+    return figures
