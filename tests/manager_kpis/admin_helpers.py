@@ -60,7 +60,8 @@ def add_teams(dbs, org, count: int, prefix: str = "Team", parent_id: int | None 
     dbs.commit()
     return list(
         dbs.scalars(
-            select(Team.id).where(Team.org_id == org.id, Team.name.like(f"{prefix} %"))
+            select(Team.id)
+            .where(Team.org_id == org.id, Team.name.like(f"{prefix} %"))
             .order_by(Team.name)
         )
     )
