@@ -26,14 +26,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import (
     Date,
     Integer,
+    Numeric,
     and_,
     case,
+    cast,
     func,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     text,
-    union,
     union_all,
 )
 
@@ -147,59 +150,87 @@ def _in_dates(column, first, last):
     return and_(column >= first, column <= last)
 
 
+# One row per fact, all with the same columns: (pidx, user_id, member, team_id, fte, then
+# one column per KPI). Adding them up per person and period, and then per team, needs no
+# join between people and facts: only sorting or hashing, whatever the planner's estimates
+# (a join of thousands of people with thousands of facts became a nested loop of seconds
+# on fresh PostgreSQL statistics).
+FACTS = ("conversations", "active", "minutes_work", "minutes_own", "goals", "successes",
+         "feedback", "confirmed")  # fmt: skip
+_ONCE = {"conversations", "active", "goals"}  # a person counts once: max, not sum
+
+
+def _fact(pidx, user_id, member=False, team_id=None, fte=None, **values):
+    zero = literal_column("0")
+    columns = [
+        pidx.label("pidx"),
+        user_id.label("user_id"),
+        literal_column("1" if member else "0").label("member"),
+        (team_id if team_id is not None else cast(null(), Integer)).label("team_id"),
+        (fte if fte is not None else cast(zero, Numeric(4, 2))).label("fte"),
+    ]
+    columns += [values.get(name, zero).label(name) for name in FACTS]
+    return select(*columns)
+
+
 def team_rows(org_id: int, bounds: Sequence[Bounds]):
-    """One row per (team_id, pidx) with people: people, fte, conversations, active,
-    minutes_work, minutes_own, goals, successes, feedback, confirmed."""
+    """One row per (team_id, pidx) with people: people, fte, then the FACTS columns
+    (people with a conversation, ..., skill confirmations)."""
     p = _periods_cte(bounds)
-    people = _people(org_id, p)
-
+    one = literal_column("1")
+    m = Membership
     dc = DevelopmentConversation
-    conversations = (
-        select(p.c.pidx, dc.user_id)
-        .select_from(dc)
-        .join(p, _in_dates(dc.held_on, p.c.conv_from, p.c.p_last))
-        .where(dc.org_id == org_id, dc.status != ConversationStatus.disputed)
-        .distinct()
-        .subquery("kpi_conv")
-    )
-
     log = LearningLogEntry
     post = SuccessPost
+    fb = Feedback
+    sc = SkillConfirmation
     shown_success = and_(
         post.org_id == org_id,
         post.kind == PostKind.success,
         post.removed_at.is_(None),
         post.hidden_at.is_(None),
     )
-    active = union(
-        select(p.c.pidx, log.user_id.label("user_id"))
+
+    def in_period(column):
+        return and_(column >= p.c.from_ts, column < p.c.cutoff)
+
+    facts = union_all(
+        # The people: there on the period's last day (joined before it, and active or
+        # switched off after it).
+        _fact(p.c.pidx, m.user_id, member=True, team_id=m.team_id, fte=m.fte)
+        .select_from(m)
+        .join(
+            p,
+            and_(
+                m.created_at < p.c.cutoff,
+                or_(m.active.is_(True), m.disabled_at >= p.c.cutoff),
+            ),
+        )
+        .where(m.org_id == org_id),
+        _fact(p.c.pidx, dc.user_id, conversations=one)
+        .select_from(dc)
+        .join(p, _in_dates(dc.held_on, p.c.conv_from, p.c.p_last))
+        .where(dc.org_id == org_id, dc.status != ConversationStatus.disputed),
+        _fact(p.c.pidx, log.user_id, active=one)
         .select_from(log)
         .join(p, _in_dates(log.learned_on, p.c.d90, p.c.p_last))
         .where(log.org_id == org_id),
-        select(p.c.pidx, post.author_id.label("user_id"))
+        _fact(p.c.pidx, post.author_id, active=one)
         .select_from(post)
         .join(p, and_(post.created_at >= p.c.d90_ts, post.created_at < p.c.cutoff))
         .where(shown_success),
-    ).subquery("kpi_active")
-
-    minutes = (
-        select(
+        _fact(
             p.c.pidx,
             log.user_id,
-            func.sum(case((log.in_work_time.is_(True), log.minutes), else_=0)).label("work"),
-            func.sum(case((log.in_work_time.is_(True), 0), else_=log.minutes)).label("own"),
+            minutes_work=case((log.in_work_time.is_(True), log.minutes), else_=0),
+            minutes_own=case((log.in_work_time.is_(True), 0), else_=log.minutes),
         )
         .select_from(log)
         .join(p, _in_dates(log.learned_on, p.c.p_first, p.c.p_last))
-        .where(log.org_id == org_id)
-        .group_by(p.c.pidx, log.user_id)
-        .subquery("kpi_minutes")
-    )
-
-    # Open on the last day (made before it, and not done or dropped by then), or done in
-    # the period. A dropped goal's updated_at is when it was dropped.
-    goals = (
-        select(p.c.pidx, Goal.user_id)
+        .where(log.org_id == org_id),
+        # Open on the last day (made before it, not done or dropped by then), or reached
+        # in the period. A dropped goal's updated_at is when it was dropped.
+        _fact(p.c.pidx, Goal.user_id, goals=one)
         .select_from(Goal)
         .join(
             p,
@@ -212,77 +243,48 @@ def team_rows(org_id: int, bounds: Sequence[Bounds]):
                 ),
             ),
         )
-        .where(Goal.org_id == org_id)
-        .distinct()
-        .subquery("kpi_goals")
-    )
-
-    def in_period(column):
-        return and_(column >= p.c.from_ts, column < p.c.cutoff)
-
-    successes = (
-        select(p.c.pidx, post.author_id.label("user_id"), func.count().label("n"))
+        .where(Goal.org_id == org_id),
+        _fact(p.c.pidx, post.author_id, successes=one)
         .select_from(post)
         .join(p, in_period(post.created_at))
-        .where(shown_success)
-        .group_by(p.c.pidx, post.author_id)
-        .subquery("kpi_successes")
-    )
-
-    fb = Feedback
-    exchanges = union_all(
-        select(p.c.pidx, fb.giver_id.label("user_id"))
+        .where(shown_success),
+        # Feedback: given and received each count (within a team: twice).
+        _fact(p.c.pidx, fb.giver_id, feedback=one)
         .select_from(fb)
         .join(p, in_period(fb.created_at))
         .where(fb.org_id == org_id, fb.removed_at.is_(None)),
-        select(p.c.pidx, fb.recipient_id.label("user_id"))
+        _fact(p.c.pidx, fb.recipient_id, feedback=one)
         .select_from(fb)
         .join(p, in_period(fb.created_at))
         .where(fb.org_id == org_id, fb.removed_at.is_(None)),
-    ).subquery("kpi_exchanges")
-    feedback = (
-        select(exchanges.c.pidx, exchanges.c.user_id, func.count().label("n"))
-        .group_by(exchanges.c.pidx, exchanges.c.user_id)
-        .subquery("kpi_feedback")
-    )
-
-    sc = SkillConfirmation
-    confirmed = (
-        select(p.c.pidx, sc.user_id, func.count().label("n"))
+        _fact(p.c.pidx, sc.user_id, confirmed=one)
         .select_from(sc)
         .join(p, in_period(sc.answered_at))
-        .where(sc.org_id == org_id, sc.status == ConfirmationStatus.confirmed)
-        .group_by(p.c.pidx, sc.user_id)
-        .subquery("kpi_confirmed")
+        .where(sc.org_id == org_id, sc.status == ConfirmationStatus.confirmed),
+    ).subquery("kpi_facts")
+    f = facts.c
+    person = (
+        select(
+            f.pidx,
+            func.max(f.member).label("member"),
+            func.max(f.team_id).label("team_id"),
+            func.max(f.fte).label("fte"),
+            *((func.max if name in _ONCE else func.sum)(f[name]).label(name) for name in FACTS),
+        )
+        .group_by(f.pidx, f.user_id)
+        .subquery("kpi_person")
     )
-
-    def on(sub):
-        return and_(sub.c.pidx == people.c.pidx, sub.c.user_id == people.c.user_id)
-
+    q = person.c
     return (
         select(
-            people.c.team_id,
-            people.c.pidx,
+            q.team_id,
+            q.pidx,
             func.count().label("people"),
-            func.sum(people.c.fte).label("fte"),
-            func.count(conversations.c.user_id).label("conversations"),
-            func.count(active.c.user_id).label("active"),
-            func.coalesce(func.sum(minutes.c.work), 0).label("minutes_work"),
-            func.coalesce(func.sum(minutes.c.own), 0).label("minutes_own"),
-            func.count(goals.c.user_id).label("goals"),
-            func.coalesce(func.sum(successes.c.n), 0).label("successes"),
-            func.coalesce(func.sum(feedback.c.n), 0).label("feedback"),
-            func.coalesce(func.sum(confirmed.c.n), 0).label("confirmed"),
+            func.sum(q.fte).label("fte"),
+            *(func.sum(q[name]).label(name) for name in FACTS),
         )
-        .select_from(people)
-        .outerjoin(conversations, on(conversations))
-        .outerjoin(active, on(active))
-        .outerjoin(minutes, on(minutes))
-        .outerjoin(goals, on(goals))
-        .outerjoin(successes, on(successes))
-        .outerjoin(feedback, on(feedback))
-        .outerjoin(confirmed, on(confirmed))
-        .group_by(people.c.team_id, people.c.pidx)
+        .where(q.member == 1)
+        .group_by(q.team_id, q.pidx)
     )
 
 
@@ -350,26 +352,51 @@ def _ambassador_select(org_id: int, roots: Sequence[int], bounds: Sequence[Bound
         .join(Team, Team.parent_id == closure.c.team_id)
         .where(Team.org_id == org_id)
     )
-    people = _people(org_id, p)
+    m = Membership
     a = AmbassadorConversation
-    talks = (
-        select(p.c.pidx, a.employee_id.label("user_id"), func.count().label("n"))
+    zero = literal_column("0")
+    # As ``team_rows``: people and talks as rows of one union, added up per person.
+    facts = union_all(
+        select(
+            p.c.pidx,
+            m.user_id.label("user_id"),
+            literal_column("1").label("member"),
+            m.team_id.label("team_id"),
+            zero.label("talks"),
+        )
+        .select_from(m)
+        .join(
+            p,
+            and_(
+                m.created_at < p.c.cutoff,
+                or_(m.active.is_(True), m.disabled_at >= p.c.cutoff),
+            ),
+        )
+        .where(m.org_id == org_id),
+        select(p.c.pidx, a.employee_id, zero, cast(null(), Integer), literal_column("1"))
         .select_from(a)
         .join(p, and_(a.booked_on >= p.c.p_first, a.booked_on <= p.c.p_last))
-        .where(a.org_id == org_id, a.status != TalkStatus.cancelled)
-        .group_by(p.c.pidx, a.employee_id)
-        .subquery("kpi_talks")
+        .where(a.org_id == org_id, a.status != TalkStatus.cancelled),
+    ).subquery("kpi_talk_facts")
+    person = (
+        select(
+            facts.c.pidx,
+            func.max(facts.c.member).label("member"),
+            func.max(facts.c.team_id).label("team_id"),
+            func.sum(facts.c.talks).label("talks"),
+        )
+        .group_by(facts.c.pidx, facts.c.user_id)
+        .subquery("kpi_talk_person")
     )
     per_team = (
         select(
-            people.c.pidx,
-            people.c.team_id,
+            person.c.pidx,
+            person.c.team_id,
             func.count().label("people"),
-            func.coalesce(func.sum(talks.c.n), 0).label("contacts"),
+            func.sum(person.c.talks).label("contacts"),
         )
-        .select_from(people)
-        .outerjoin(talks, and_(talks.c.pidx == people.c.pidx, talks.c.user_id == people.c.user_id))
-        .group_by(people.c.pidx, people.c.team_id)
+        .where(person.c.member == 1)
+        .group_by(person.c.pidx, person.c.team_id)
         .cte("kpi_talk_teams")
     )
     totals = union_all(

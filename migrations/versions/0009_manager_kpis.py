@@ -21,6 +21,8 @@ TABLES = ('api_tokens', 'kpi_cache', 'production_metrics', 'kpi_targets', 'produ
 # 0: the whole organisation), and a group of fewer than the organisation's
 # min_group_size people gets no number. Groups and periods are numbered from 1 in the
 # order given; the people of a period are those there on its last day (as dev_kpis).
+# People and talks are rows of one union added up per person (no join of the two: fresh
+# statistics made that a nested loop of seconds).
 AMBASSADOR_CONTACTS_FUNCTION = """
 CREATE OR REPLACE FUNCTION kpi_ambassador_contacts(
   p_org_id int, p_roots int[], p_firsts date[], p_lasts date[], p_cutoffs timestamptz[])
@@ -41,23 +43,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
     SELECT closure.gidx, t.id FROM closure JOIN teams t ON t.parent_id = closure.team_id
      WHERE t.org_id = p_org_id
   ),
-  ppl AS (
-    SELECT p.pidx, m.user_id, m.team_id
+  facts AS (
+    SELECT p.pidx, m.user_id, 1 AS member, m.team_id, 0 AS talk
       FROM memberships m
       JOIN p ON m.created_at < p.c AND (m.active OR m.disabled_at >= p.c)
      WHERE m.org_id = p_org_id
-  ),
-  talks AS (
-    SELECT p.pidx, a.employee_id, count(*) AS n
+    UNION ALL
+    SELECT p.pidx, a.employee_id, 0, NULL, 1
       FROM ambassador_conversations a
       JOIN p ON a.booked_on >= p.f AND a.booked_on <= p.l
      WHERE a.org_id = p_org_id AND a.status <> 'cancelled' AND """ + ORG_MATCH + """
-     GROUP BY p.pidx, a.employee_id
+  ),
+  person AS (
+    SELECT pidx, max(member) AS member, max(team_id) AS team_id, sum(talk) AS n_talks
+      FROM facts GROUP BY pidx, user_id
   ),
   per_team AS (
-    SELECT ppl.pidx, ppl.team_id, count(*) AS n_people, coalesce(sum(talks.n), 0) AS n_talks
-      FROM ppl LEFT JOIN talks ON talks.pidx = ppl.pidx AND talks.employee_id = ppl.user_id
-     GROUP BY ppl.pidx, ppl.team_id
+    SELECT pidx, team_id, count(*) AS n_people, sum(n_talks) AS n_talks
+      FROM person WHERE member = 1
+     GROUP BY pidx, team_id
   ),
   totals AS (
     SELECT closure.gidx, per_team.pidx,

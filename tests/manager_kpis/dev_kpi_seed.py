@@ -93,5 +93,13 @@ def compute(app, org, periods=(APRIL,), today: date = TODAY, groups=None):
             db.session.remove()
 
 
+def groups_of(app, org):
+    with app.app_context(), org_context((org.id,)):
+        try:
+            return org_groups(org.id, org.name)
+        finally:
+            db.session.remove()
+
+
 def value(figures, group_key: str, kpi: str, period=APRIL):
     return figures[(group_key, kpi, period.token)].value
