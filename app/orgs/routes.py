@@ -316,6 +316,18 @@ def _audit_labels() -> dict[str, str]:
         "nudge_campaign.paused": _("Nudge campaign paused"),
         "nudge_campaign.stopped": _("Nudge campaign stopped"),
         "organisation.nudge_settings_changed": _("Limit and quiet times for nudges changed"),
+        "production_metric.created": _("Production metric added"),
+        "production_metric.changed": _("Production metric changed"),
+        "production_metric.switched_off": _("Production metric switched off"),
+        "production_metric.switched_on": _("Production metric switched on again"),
+        "production_values.entered": _("Production values filled in"),
+        "production_values.imported": _("Production values imported from a file"),
+        "production_values.posted": _("Production values sent through the API"),
+        "kpi_target.set": _("Target set"),
+        "kpi_target.proposed": _("Target proposed by a manager"),
+        "kpi_target.approved": _("Proposed target approved"),
+        "kpi_target.rejected": _("Proposed target rejected"),
+        "kpi_target.removed": _("Target removed"),
     }
 
 

@@ -135,6 +135,8 @@ def test_manager_proposes_and_admin_decides(app, client, make, dbs, frozen):
         "kpi_target.proposed",
         "kpi_target.rejected",
     ]
+    audit_page = text_of(client.get(f"/o/{org.slug}/admin/audit"))
+    assert dutch(app, "Proposed target approved") in audit_page
     notes = dbs.scalars(
         select(Notification).where(Notification.user_id == manager.id).order_by(Notification.id)
     ).all()
