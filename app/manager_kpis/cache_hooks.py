@@ -29,7 +29,7 @@ from ..development.models import DevelopmentConversation, Goal, LearningLogEntry
 from ..development.skills_models import PersonSkill, SkillConfirmation
 from ..feed.models import SuccessPost
 from ..feedback.models import Feedback
-from ..orgs.models import Membership, Team
+from ..orgs.models import Membership, Organisation, Team
 from .cache import invalidate
 
 EVERYTHING = date.min
@@ -65,6 +65,8 @@ STRUCTURE: dict[type, tuple[str, ...]] = {
     Team: ("parent_id",),
 }
 _BY_TABLE = {model.__table__: model for model in (*INPUTS, *STRUCTURE)}
+# The organisation's time zone decides where its days (and so its periods) begin.
+ORGANISATION = ("timezone",)
 
 
 def _as_date(value) -> date | None:
@@ -77,8 +79,8 @@ def _as_date(value) -> date | None:
     return EVERYTHING  # not a date we can read (e.g. a string from SQLite): be safe
 
 
-def _changed(state, attr: str) -> bool:
-    return state.attrs[attr].history.has_changes()
+def _changed(state, *attrs: str) -> bool:
+    return any(state.attrs[attr].history.has_changes() for attr in attrs)
 
 
 def _old_and_new(state, attr: str) -> list:
@@ -117,6 +119,10 @@ def _before_flush(session: Session, flush_context, instances) -> None:
         ("deleted", session.deleted),
     ):
         for obj in objects:
+            if isinstance(obj, Organisation):
+                if change == "dirty" and _changed(inspect(obj), *ORGANISATION):
+                    since[obj.id] = EVERYTHING
+                continue
             if type(obj) not in INPUTS and type(obj) not in STRUCTURE:
                 continue
             affected = _affected(obj, change)
@@ -148,7 +154,8 @@ def _bulk_write(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
-    model = _BY_TABLE.get(getattr(mapper, "local_table", None)) if mapper is not None else None
+    table = mapper.local_table if mapper is not None else getattr(state.statement, "table", None)
+    model = _BY_TABLE.get(table)
     if model is None:
         return
     where = state.statement.whereclause

@@ -86,9 +86,13 @@ def group_populations(
     org, groups: Sequence[Group] | None, periods: Sequence[Period], today: date
 ) -> Populations:
     """(group key, period token) -> number of people, for EVERY group of the organisation
-    (the suppression rule needs the siblings and parents of the groups shown, so pass the
-    whole tree to ``suppressed_groups``). Two statements (the tree, the head counts)."""
-    tree = org_groups(org.id, org.name)
+    (``groups`` is not needed: the suppression rule needs the siblings and parents of the
+    groups shown, so pass the whole tree, ``org_groups``, to ``suppressed_groups``).
+    Two statements (the tree, the head counts)."""
+    return _populations(org, org_groups(org.id, org.name), periods, today)
+
+
+def _populations(org, tree, periods, today) -> Populations:
     bounds = make_bounds(org, periods, today)
     rows = db.session.execute(population_rows(org.id, bounds)).all()
     sums = _roll_up(tree, [(team, pidx, (n,)) for team, pidx, n in rows], 1)
@@ -96,9 +100,9 @@ def group_populations(
 
 
 def hidden_cells(org, periods: Sequence[Period], today: date) -> set[Cell]:
-    """The (group key, period token) cells to show as "too few to show" (three statements)."""
+    """The (group key, period token) cells to show as "too few to show" (two statements)."""
     tree = org_groups(org.id, org.name)
-    pops = group_populations(org, tree, periods, today)
+    pops = _populations(org, tree, periods, today)
     hidden: set[Cell] = set()
     for p in periods:
         by_key = {g.key: pops.get((g.key, p.token), 0) for g in tree}
@@ -144,14 +148,10 @@ def _compute_cells(org, periods: Sequence[Period], today: date) -> dict[Cell, di
             values = dict(zip(SUMS, sums.get((group.key, b.idx), [0.0] * len(SUMS)), strict=True))
             talk = talks.get((gidx, b.idx))
             cell = (group.key, b.period.token)
-            if (
-                group.key in hidden
-                or talk is None
-                and values["people"] >= k
-                or (talk is not None and talk[1] is None)
-            ):
-                # "too few to show" for every KPI; the last two: the function disagrees
-                # about the head count (k changed meanwhile), so show nothing either.
+            # The function leaves the number out for a group under k; if it disagrees
+            # with the head count here (k changed in between), show nothing either.
+            talk_missing = talk is None or talk[1] is None
+            if group.key in hidden or (talk_missing and values["people"] >= k):
                 cells[cell] = {kpi: Figure.hidden() for kpi in KPI_KEYS}
                 continue
             cells[cell] = _figures(values, talk[1] if talk else 0)

@@ -9,6 +9,9 @@ from sqlalchemy import func, select, update
 
 from app.development.models import LearningLogEntry
 from app.extensions import db
+from app.manager_kpis import cache
+from app.manager_kpis.catalogue import KPI_KEYS
+from app.manager_kpis.figures import Figure
 from app.manager_kpis.models import KpiCacheEntry
 from app.orgs.models import Membership
 from app.tenancy import org_context
@@ -110,10 +113,23 @@ def test_bulk_updates_and_another_k_miss_the_cache(app, dbs, make):
     # The cache is per k: another k computes (and stores) its own rows.
     compute(app, org, (APRIL,))
     org.min_group_size = 4
-    dbs.merge(org)
     dbs.commit()
     compute(app, org, (APRIL,))
     sizes = dbs.scalars(
         select(func.count()).select_from(KpiCacheEntry).group_by(KpiCacheEntry.min_group_size)
     ).all()
     assert sorted(sizes) == [2, 4]
+
+    # Two requests storing the same cells: the second leaves the first's rows alone.
+    with app.app_context(), org_context((org.id,)):
+        figures = {kpi: Figure(1.0, 5, 1.0) for kpi in KPI_KEYS}
+        assert cache.write(org.id, {("org", APRIL.token): figures}, {APRIL.token: APRIL}, 4)
+        db.session.commit()
+        stored = cache.read(org.id, ["org"], [APRIL], 4)[("org", APRIL.token)]
+        assert stored["goals"] != figures["goals"]  # the computed one, not the late one
+        db.session.remove()
+
+    # Another time zone moves where every day begins.
+    org.timezone = "Europe/London"
+    dbs.commit()
+    assert cached(dbs, org) == set()
