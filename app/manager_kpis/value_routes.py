@@ -25,7 +25,7 @@ from .groups import visible_team_ids
 from .metric_forms import ChooseForm, ValueImportCommitForm, ValueImportForm, ValuesForm
 from .metrics import metrics_of
 from .models import PeriodKind, ProductionMetric, ValueSource
-from .periods import last_periods, parse_period
+from .periods import Period, last_periods, parse_period
 from .value_import import (
     MAX_VALUE_IMPORT_BYTES,
     ValuePreview,
@@ -77,27 +77,38 @@ class GridRow:
     errors: list[str]
 
 
-def _choice(metrics: list[ProductionMetric], today: date):
-    """The metric and month asked for (query string or form), else the first and this month."""
-    source = request.form if request.method == "POST" else request.args
+@dataclass(frozen=True)
+class Choice:
+    """What the values page is about: the metric and month, and the teams to fill in."""
+
+    metrics: list[ProductionMetric]  # the switched-on metrics, to choose from
+    metric: ProductionMetric | None
+    period: Period
+    today: date
+    teams: list[tuple[int, str]]
+
+
+def _choice(metrics: list[ProductionMetric], today: date, source) -> tuple:
+    """The metric and month in ``source`` (query string or form), else the first metric
+    and this month; and whether both were given and valid."""
     by_id = {str(m.id): m for m in metrics}
-    metric = by_id.get(source.get("metric", ""), metrics[0] if metrics else None)
+    metric = by_id.get(source.get("metric", ""))
     period = parse_period(source.get("month"))
+    exact = metric is not None and period is not None and period.kind == PeriodKind.month
     if period is None or period.kind != PeriodKind.month:
         period = last_periods(PeriodKind.month, today, 1)[0]
-    return metric, period
+    return metric or (metrics[0] if metrics else None), period, exact
 
 
-def _grid_page(metric, period, today, teams, texts, problems=(), status=200, saved=None):
-    months = last_periods(PeriodKind.month, today, MONTHS_BACK)[::-1]
+def _grid_page(choice: Choice, texts, problems=(), status=200, saved=None):
+    months = last_periods(PeriodKind.month, choice.today, MONTHS_BACK)[::-1]
     choose = ChooseForm(formdata=None)
-    metrics = metrics_of(g.org.id, active_only=True)
-    choose.metric.choices = [(str(m.id), m.name) for m in metrics]
-    choose.metric.data = str(metric.id) if metric else None
+    choose.metric.choices = [(str(m.id), m.name) for m in choice.metrics]
+    choose.metric.data = str(choice.metric.id) if choice.metric else None
     choose.month.choices = [(p.token, p.label()) for p in months]
-    if period.token not in {p.token for p in months}:
-        choose.month.choices.append((period.token, period.label()))
-    choose.month.data = period.token
+    if choice.period.token not in {p.token for p in months}:
+        choose.month.choices.append((choice.period.token, choice.period.label()))
+    choose.month.data = choice.period.token
     errors: dict[int, list[str]] = {}
     general: list[str] = []
     for problem in problems:
@@ -105,20 +116,21 @@ def _grid_page(metric, period, today, teams, texts, problems=(), status=200, sav
             errors.setdefault(problem.line, []).append(problem.text)
         elif problem.text not in general:
             general.append(problem.text)
-    rows = [GridRow(tid, name, texts.get(tid, ""), errors.get(tid, [])) for tid, name in teams]
-    form = ValuesForm(formdata=None)
+    rows = [
+        GridRow(tid, name, texts.get(tid, ""), errors.get(tid, [])) for tid, name in choice.teams
+    ]
     return render(
         "manager_kpis/admin/values.html",
         "manager_kpis/admin/_values_grid.html",
         choose=choose,
-        form=form,
-        metric=metric,
-        period=period,
+        form=ValuesForm(formdata=None),
+        metric=choice.metric,
+        period=choice.period,
         rows=rows,
         general_errors=general,
         error_count=sum(len(r.errors) for r in rows) + len(general),
         saved=saved,
-        future=period.start > today,
+        future=choice.period.start > choice.today,
     ), status
 
 
@@ -130,16 +142,24 @@ def values():
     empty field means no value (clearing a field removes the value)."""
     today = _today()
     metrics = metrics_of(g.org.id, active_only=True)
-    metric, period = _choice(metrics, today)
+    source = request.form if request.method == "POST" else request.args
+    metric, period, exact = _choice(metrics, today, source)
     team_ids = visible_team_ids(g.org.id, g.membership)
-    teams = fillable_teams(g.org.id, team_ids)
+    choice = Choice(metrics, metric, period, today, fillable_teams(g.org.id, team_ids))
     current = values_for_month(g.org.id, metric.id, period.start) if metric else {}
     if request.method == "GET" or metric is None:
-        texts = {tid: plain_number(current.get(tid)) for tid, _name in teams}
-        return _grid_page(metric, period, today, teams, texts)
+        texts = {tid: plain_number(current.get(tid)) for tid, _name in choice.teams}
+        return _grid_page(choice, texts)
+    back = url_for("manager_kpis.values", metric=metric.id, month=period.token)
     if not ValuesForm().validate_on_submit():
-        return redirect(url_for("manager_kpis.values", metric=metric.id, month=period.token))
-    texts = {tid: request.form.get(f"value-{tid}", "").strip() for tid, _name in teams}
+        return redirect(back)
+    if not exact:
+        # Never save into another metric or month than the one on the page.
+        flash(
+            _("This metric is switched off, or the month is not right. Nothing was saved."), "error"
+        )
+        return redirect(back)
+    texts = {tid: request.form.get(f"value-{tid}", "").strip() for tid, _name in choice.teams}
     rows = [
         ValueRow(tid, metric.id, tid, period.start, text or None)
         for tid, text in texts.items()
@@ -150,13 +170,13 @@ def values():
     )
     if problems:
         db.session.rollback()
-        return _grid_page(metric, period, today, teams, texts, problems, 200 if htmx else 400)
+        return _grid_page(choice, texts, problems, 200 if htmx else 400)
     db.session.commit()
     message = _("Saved: %(metric)s, %(month)s.", metric=metric.name, month=period.label())
     if htmx:
-        return _grid_page(metric, period, today, teams, texts, saved=message)
+        return _grid_page(choice, texts, saved=message)
     flash(message, "success")
-    return redirect(url_for("manager_kpis.values", metric=metric.id, month=period.token))
+    return redirect(back)
 
 
 # --- CSV import ------------------------------------------------------------------------------

@@ -60,7 +60,13 @@ def test_admin_adds_changes_and_switches_off_a_metric(app, client, make, dbs):
 
     response = send(client, org, f"metrics/{made.id}/switch", {"active": "off"})
     assert response.status_code == 302
-    assert "is switched off" in text_of(client.get(response.location))
+    switched_off = dutch(
+        app,
+        "%(name)s is switched off. Its values stay, but nobody can add new ones and it is "
+        "not on the dashboard.",
+        name="Error rate per order",
+    )
+    assert switched_off in text_of(client.get(response.location))
     assert _metrics(dbs, org)[0].active is False
     # Switched off: not offered for values any more, still listed for the admin.
     assert "Error rate per order" not in text_of(client.get(url(org, "values")))

@@ -103,6 +103,13 @@ def test_problems_are_explained_and_nothing_is_saved(app, client, make, dbs, fro
         client, org, "values", {"metric": orders.id, "month": "2026-12", f"value-{a.id}": "9"}
     )
     assert response.status_code == 400 and not_yet in text_of(response)
+    # A metric switched off (or a month unreadable) meanwhile: never saved elsewhere.
+    off = metric(make, org, "Old figure", active=False)
+    for wrong in ({"metric": off.id, "month": "2026-11"}, {"metric": orders.id, "month": "11"}):
+        response = send(client, org, "values", {**wrong, f"value-{a.id}": "9"})
+        assert response.status_code == 302
+        switched_off = "This metric is switched off, or the month is not right. Nothing was saved."
+        assert dutch(app, switched_off) in text_of(client.get(response.location))
     assert stored_values(dbs, org) == {(orders.id, a.id, NOVEMBER): Decimal("7")}
 
 
