@@ -1,5 +1,231 @@
-"""The managers' KPI dashboard (K1-K5): overview, dashboard per group, tiles, export."""
+"""The managers' KPI dashboard (K1-K5): an overview of the groups one may see, a dashboard
+per team, unit and (for admins) the whole organisation, its tiles, a CSV file, a print
+view and the same numbers as JSON.
+
+Admins see every group; a manager their own team and the teams directly under it
+(``groups.visible_team_ids``); any other team is a 404, exactly as a team that does not
+exist, on every route here. Only totals: no names, no lists of people.
+"""
 
 from __future__ import annotations
 
-from . import bp  # noqa: F401
+from flask import Response, abort, g, jsonify, render_template, request, url_for
+
+from ..db_types import utcnow
+from ..extensions import db, htmx
+from ..orgs.models import Role
+from ..permissions import only_in, require_roles
+from ..timeutil import org_today
+from . import bp, catalogue, dashboard, dashboard_format, export
+from .groups import Group, visible_team_ids
+
+MANAGERS = (Role.manager, Role.admin)
+
+
+@bp.context_processor
+def _kpi_helpers() -> dict:
+    return {
+        "format_kpi": dashboard_format.format_value,
+        "unit_words": dashboard_format.unit_words,
+        "status_words": dashboard_format.status_words,
+        "chart_number": dashboard_format.chart_number,
+        "short_period": dashboard_format.short_period,
+        "group_url": group_url,
+    }
+
+
+def group_url(endpoint: str, board: dashboard.Board, **args) -> str:
+    """The URL of a team's or the organisation's ``endpoint`` (dashboard, tile, export...)."""
+    if board.team_id is None:
+        return url_for(f"manager_kpis.org_{endpoint}", **args)
+    return url_for(f"manager_kpis.team_{endpoint}", kpi_team_id=board.team_id, **args)
+
+
+def _today():
+    return org_today(g.org, utcnow())
+
+
+def _group_or_404(kpi_team_id: int | None) -> tuple[list[Group], Group]:
+    """The organisation's groups and the one asked for; a team the person may not see is
+    a 404, as one of another organisation or one that does not exist."""
+    groups = dashboard.groups_for(g.org)
+    group = dashboard.group_of(groups, kpi_team_id)
+    if group is None:
+        abort(404)
+    if kpi_team_id is not None:
+        visible = visible_team_ids(g.org.id, g.membership)
+        if visible is not None and kpi_team_id not in visible:
+            abort(404)
+    return groups, group
+
+
+def _choice():
+    return dashboard.choose_period(request.args.get("kind"), request.args.get("period"), _today())
+
+
+def _committed(response):
+    """The response, after committing what the engine added to the cache of closed periods
+    (after rendering, so that nothing the page loaded expires and loads again)."""
+    db.session.commit()
+    return response
+
+
+def _wants_partial() -> bool:
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@only_in("company")
+@require_roles(*MANAGERS)
+def overview():
+    """The groups the person may see, with those too small to show marked as such."""
+    groups = dashboard.groups_for(g.org)
+    visible = visible_team_ids(g.org.id, g.membership)
+    today = _today()
+    rows = dashboard.overview(g.org, groups, visible, today)
+    return render_template(
+        "manager_kpis/overview.html",
+        rows=rows,
+        is_admin=visible is None,
+        choice=dashboard.choose_period(None, None, today),
+    )
+
+
+def _dashboard_page(kpi_team_id: int | None):
+    groups, group = _group_or_404(kpi_team_id)
+    choice = _choice()
+    if _wants_partial():
+        # A skeleton: each tile fetches itself (hx-get on load), so the page shows at once.
+        return render_template(
+            "manager_kpis/_dashboard_body.html",
+            board=dashboard.skeleton(g.org.id, group, groups, choice),
+            skeleton=True,
+            partial=True,
+        )
+    board = dashboard.dashboard(g.org, group, groups, choice, _today())
+    return _committed(render_template("manager_kpis/dashboard.html", board=board, skeleton=False))
+
+
+@bp.get("/teams/<int:kpi_team_id>")
+@only_in("company")
+@require_roles(*MANAGERS)
+def team_dashboard(kpi_team_id: int):
+    return _dashboard_page(kpi_team_id)
+
+
+@bp.get("/organisation")
+@only_in("company")
+@require_roles(Role.admin)
+def org_dashboard():
+    return _dashboard_page(None)
+
+
+def _tile(kpi_team_id: int | None, kpi_key: str):
+    groups, group = _group_or_404(kpi_team_id)
+    choice = _choice()
+    tile = dashboard.tile(g.org, group, groups, kpi_key, choice, _today())
+    if tile is None:
+        abort(404)
+    board = dashboard.Board(group, dashboard.parent_of(groups, group), choice)
+    template = "manager_kpis/_tile.html" if _wants_partial() else "manager_kpis/tile.html"
+    return _committed(render_template(template, tile=tile, board=board))
+
+
+@bp.get("/teams/<int:kpi_team_id>/tiles/<kpi_key>")
+@only_in("company")
+@require_roles(*MANAGERS)
+def team_tile(kpi_team_id: int, kpi_key: str):
+    return _tile(kpi_team_id, kpi_key)
+
+
+@bp.get("/organisation/tiles/<kpi_key>")
+@only_in("company")
+@require_roles(Role.admin)
+def org_tile(kpi_key: str):
+    return _tile(None, kpi_key)
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _csv(kpi_team_id: int | None) -> Response:
+    groups, group = _group_or_404(kpi_team_id)
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    filename, content = export.dashboard_csv(g.org, board)
+    db.session.commit()  # figures of closed periods computed now, into the cache
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/teams/<int:kpi_team_id>/export.csv")
+@only_in("company")
+@require_roles(*MANAGERS)
+def team_export(kpi_team_id: int):
+    return _csv(kpi_team_id)
+
+
+@bp.get("/organisation/export.csv")
+@only_in("company")
+@require_roles(Role.admin)
+def org_export():
+    return _csv(None)
+
+
+def _print(kpi_team_id: int | None):
+    groups, group = _group_or_404(kpi_team_id)
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    return _committed(render_template("manager_kpis/print.html", board=board, printed_on=_today()))
+
+
+@bp.get("/teams/<int:kpi_team_id>/print")
+@only_in("company")
+@require_roles(*MANAGERS)
+def team_print(kpi_team_id: int):
+    return _print(kpi_team_id)
+
+
+@bp.get("/organisation/print")
+@only_in("company")
+@require_roles(Role.admin)
+def org_print():
+    return _print(None)
+
+
+def _series(kpi_team_id: int | None):
+    groups, group = _group_or_404(kpi_team_id)
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    return _committed(jsonify(export.series(board)))
+
+
+@bp.get("/teams/<int:kpi_team_id>/series.json")
+@only_in("company")
+@require_roles(*MANAGERS)
+def team_series(kpi_team_id: int):
+    """The dashboard's numbers as JSON, for the signed-in person (the API has its own)."""
+    return _series(kpi_team_id)
+
+
+@bp.get("/organisation/series.json")
+@only_in("company")
+@require_roles(Role.admin)
+def org_series():
+    return _series(None)
+
+
+@bp.get("/about")
+@only_in("company")
+@require_roles(*MANAGERS)
+def about():
+    """What every KPI means and why it matters, and the privacy rules."""
+    return render_template(
+        "manager_kpis/about.html",
+        people_note=catalogue.PEOPLE_NOTE,
+        development=dashboard.development_kpis(),
+        production=[dashboard.production_kpi(m) for m in dashboard.active_metrics(g.org.id)],
+    )
