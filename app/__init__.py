@@ -120,6 +120,11 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import routes as _accounts_routes  # noqa: F401
     from .ambassadors import bp as ambassadors_bp
     from .ambassadors import routes as _ambassadors_routes  # noqa: F401
+    from .api import bp as api_bp
+    from .api import openapi as _api_openapi  # noqa: F401
+    from .api import routes as _api_routes  # noqa: F401
+    from .api import token_routes as _api_token_routes  # noqa: F401
+    from .api import tokens_bp as api_tokens_bp
     from .development import bp as development_bp
     from .development import routes as _development_routes  # noqa: F401
     from .development.badge_routes import badges_bp, skill_link_bp
@@ -162,8 +167,12 @@ def _register_blueprints(app: Flask) -> None:
         nudges_bp,
         nudge_unsubscribe_bp,
         manager_kpis_bp,
+        api_tokens_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
+    # The API's credential is its bearer token, not a cookie: no CSRF token there.
+    extensions.csrf.exempt(api_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from .api.problems import api_error_response
 from .extensions import htmx
 
 
@@ -27,6 +28,8 @@ def _messages() -> dict[int, tuple[str, str]]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
+        if (problem := api_error_response(error)) is not None:
+            return problem
         code = error.code or 500
         title, text = _messages().get(code, _messages()[500])
         template = "errors/_fragment.html" if htmx else "errors/error.html"
@@ -38,6 +41,8 @@ def register_error_handlers(app: Flask) -> None:
         from .extensions import db
 
         db.session.rollback()
+        if (problem := api_error_response(error)) is not None:
+            return problem
         # Loaded rows are expired now; render the error page without the organisation.
         g.pop("membership", None)
         g.pop("org", None)

@@ -60,6 +60,15 @@ OWNER = Access("owner")
 MEMBER_OR_FORMER = Access("member-or-former")
 
 
+# The JSON API (/api/...): no session, no organisation in the URL. The bearer token's
+# organisation is the context. API_READ: any token of the organisation that is not
+# revoked; API_WRITE: a token with the write scope (a read token gets 403). Without a
+# valid token: 401. tests/test_permissions.py and tests/test_isolation.py try every API
+# route with tokens (``api_token`` below).
+API_READ = Access("api-read")
+API_WRITE = Access("api-write")
+
+
 def roles(*names: Role | str) -> Access:
     """Active members of the organisation in the URL with at least one of these roles."""
     return Access("roles", frozenset(Role(n) for n in names))
@@ -257,6 +266,43 @@ def rule_methods(rule: Rule) -> list[str]:
 
 def is_org_route(rule: Rule) -> bool:
     return ORG_ARGUMENT in rule.arguments
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_route(rule: Rule) -> bool:
+    """A route of the JSON API: scoped by its bearer token's organisation, not the URL."""
+    return rule.rule.startswith(API_PREFIX)
+
+
+def api_token(make: ModuleType, org: Organisation, scope: str = "write", revoked=False) -> str:
+    """A new API token of ``org`` (its secret, for ``Authorization: Bearer ...``)."""
+    import secrets
+
+    from app.api.tokens import hash_token
+    from app.db_types import utcnow
+    from app.manager_kpis.models import ApiToken
+
+    secret = secrets.token_urlsafe(32)
+    token = f"lck_{org.id}_{secret}"
+    session = make.OrganisationFactory._meta.sqlalchemy_session
+    session.add(
+        ApiToken(
+            org_id=org.id,
+            name=f"{org.name} {scope} token",
+            prefix=secret[:8],
+            token_hash=hash_token(token),
+            scope=scope,
+            revoked_at=utcnow() if revoked else None,
+        )
+    )
+    session.commit()
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def object_arguments(rule: Rule) -> list[str]:

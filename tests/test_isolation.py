@@ -11,6 +11,11 @@ audit log carry the canary ``CANARY-B-7f3a``; one person belongs to both. As A's
   exist, and changes nothing;
 - a crawl of every GET route of A (with A's ids, and with a search for B's people and a
   filter on B's team) never shows the canary, as pages and as htmx partials.
+
+Routes of the JSON API (/api/...) take their organisation from the bearer token: with A's
+token, every API route given B's object id answers exactly as for a missing id (404
+problem details) and changes nothing, and the crawl reads every API GET route with A's
+token.
 """
 
 from __future__ import annotations
@@ -32,10 +37,13 @@ from .access import (
     OBJECT_MAKERS,
     ORG_ARGUMENT,
     WITH_LOGO,
+    api_token,
     app_rules,
+    bearer,
     build_path,
     endpoint_methods,
     find_rule,
+    is_api_route,
     is_org_route,
     object_arguments,
     rule_methods,
@@ -51,6 +59,9 @@ MODES = {"page": {}, "htmx": {"HX-Request": "true"}}
 
 ORG_ROUTES = [
     (rule, method) for rule, method in endpoint_methods(url_map_app()) if is_org_route(rule)
+]
+API_ROUTES = [
+    (rule, method) for rule, method in endpoint_methods(url_map_app()) if is_api_route(rule)
 ]
 
 
@@ -213,7 +224,9 @@ def test_object_routes_live_under_an_organisation(app):
     outside = sorted(
         f"{rule.endpoint} ({rule.rule})"
         for rule in app_rules(app)
-        if not is_org_route(rule) and set(object_arguments(rule)) - NOT_ORG_OBJECTS
+        if not is_org_route(rule)
+        and not is_api_route(rule)  # scoped by the token's organisation (tested below)
+        and set(object_arguments(rule)) - NOT_ORG_OBJECTS
     )
     assert outside == [], (
         "move these routes under /o/<org_slug>/ (or, if the argument names no organisation's "
@@ -264,6 +277,37 @@ def test_other_organisations_pages_are_not_found(
     assert snapshot(owner_engine) == before, f"{method} {foreign_path} changed the database"
 
 
+def _api_object_cases():
+    return [
+        pytest.param(rule.endpoint, method, name, id=f"{rule.endpoint}:{method}:{name}")
+        for rule, method in API_ROUTES
+        for name in object_arguments(rule)
+    ]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "argument"), _api_object_cases())
+def test_api_object_of_another_organisation_is_like_a_missing_one(
+    app, client, world, owner_engine, endpoint, method, argument
+):
+    rule = find_rule(app, endpoint, method)
+    headers = bearer(api_token(world.make, world.a, "write"))
+    client.get("/api/v1/teams", headers=headers)  # the token's first use is noted once
+    world.ensure(object_arguments(rule))
+    values = world.a_values(rule)
+    foreign_path = build_path(
+        app, rule, method, None, {**values, argument: world.b_objects[argument]}
+    )
+    missing_path = build_path(app, rule, method, None, {**values, argument: MISSING_ID})
+    body = None if method == "GET" else {"values": []}
+    before = snapshot(owner_engine)
+
+    foreign = client.open(foreign_path, method=method, headers=headers, json=body)
+    missing = client.open(missing_path, method=method, headers=headers, json=body)
+
+    assert_same_not_found(foreign, foreign_path, missing, missing_path)
+    assert snapshot(owner_engine) == before, f"{method} {foreign_path} changed the database"
+
+
 def crawl_urls(app, world: World) -> list[str]:
     """Every GET route filled with each of A's objects, plain and with B-seeking filters."""
     urls = []
@@ -286,9 +330,11 @@ def crawl_urls(app, world: World) -> list[str]:
 @pytest.mark.parametrize("mode", list(MODES))
 def test_crawl_of_organisation_a_never_shows_b(app, client, world, mode):
     login(client, world.a_admin)
+    api_headers = bearer(api_token(world.make, world.a, "read"))
     failed, leaked, shows_a = [], [], []
     for url in crawl_urls(app, world):
-        response = client.get(url, headers=MODES[mode], follow_redirects=True)
+        headers = {**MODES[mode], **(api_headers if url.startswith("/api/") else {})}
+        response = client.get(url, headers=headers, follow_redirects=True)
         body = response.get_data()  # bytes: the logo and CSV files are pages too
         if response.status_code != 200:
             failed.append(f"{url} gave {response.status_code}")

@@ -9,6 +9,10 @@ tried anonymously and signed in.
 Outcomes: allowed (no 401/403/404/405/5xx and no redirect to sign-in), 403 for a member
 without the role, a redirect to /login?next=<path> for anonymous people, 404 for a
 signed-in person who is not (or no longer) a member. Every POST carries a valid CSRF token.
+
+Routes of the JSON API (/api/...) are tried with no token, with a session cookie but no
+token, with a revoked token, a read token and a write token: 401 without a valid token,
+403 for a read token on a write route, problem details either way.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from app.orgs.models import OrgKind, Role
 
 from .access import (
     ACCESS,
+    API_READ,
+    API_WRITE,
     MEMBER_OR_FORMER,
     OBJECT_MAKERS,
     OWNER,
@@ -30,10 +36,13 @@ from .access import (
     WITH_LOGO,
     Access,
     access_for,
+    api_token,
     app_rules,
+    bearer,
     build_path,
     endpoint_methods,
     find_rule,
+    is_api_route,
     is_org_route,
     make_url_values,
     object_arguments,
@@ -73,6 +82,8 @@ ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign-in", "403", "404"
 def _cases():
     cases = []
     for rule, method in endpoint_methods(url_map_app()):
+        if is_api_route(rule):
+            continue  # test_api_route_answers_as_access_table_says
         personas = ORG_PERSONAS if is_org_route(rule) else ACCOUNT_PERSONAS
         for persona in personas:
             cases.append(
@@ -177,6 +188,56 @@ def test_route_answers_as_access_table_says(
         )
 
 
+API_PERSONAS = ("no-token", "signed-in-no-token", "revoked-token", "read-token", "write-token")
+UNAUTHORIZED = "401"
+
+
+def _api_cases():
+    return [
+        pytest.param(rule.endpoint, method, persona, id=f"{rule.endpoint}:{method}:{persona}")
+        for rule, method in endpoint_methods(url_map_app())
+        if is_api_route(rule)
+        for persona in API_PERSONAS
+    ]
+
+
+def expected_api_outcome(access: Access, persona: str) -> str:
+    if access == PUBLIC:
+        return ALLOWED
+    if persona in {"no-token", "signed-in-no-token", "revoked-token"}:
+        return UNAUTHORIZED
+    if access == API_WRITE and persona == "read-token":
+        return FORBIDDEN
+    return ALLOWED
+
+
+@pytest.mark.parametrize(("endpoint", "method", "persona"), _api_cases())
+def test_api_route_answers_as_access_table_says(app, client, make, endpoint, method, persona):
+    rule = find_rule(app, endpoint, method)
+    access = access_for(endpoint, method)
+    org = make.org()
+    path = build_path(app, rule, method, org, make_url_values(rule, make, org))
+    headers = {}
+    if persona == "signed-in-no-token":
+        login(client, make.admin(org).user)
+    elif persona != "no-token":
+        scope = "read" if persona == "read-token" else "write"
+        headers = bearer(api_token(make, org, scope, revoked=persona == "revoked-token"))
+
+    body = None if method == "GET" else {"values": []}
+    response = client.open(path, method=method, headers=headers, json=body)
+
+    outcome = expected_api_outcome(access, persona)
+    answer = f"{method} {path} with {persona} gave {response.status_code}"
+    if outcome == ALLOWED:
+        refused = response.status_code in {401, 403, 404, 405} or response.status_code >= 500
+        assert not refused, f"{answer}; expected it to be allowed ({access!r})"
+    else:
+        assert response.status_code == int(outcome), f"{answer}; expected {outcome}"
+        assert response.mimetype == "application/problem+json", answer
+    assert "Set-Cookie" not in response.headers or persona == "signed-in-no-token", answer
+
+
 def test_every_route_has_an_access_row_and_object_makers(app):
     missing_rows = sorted(
         f"{rule.endpoint} ({method})"
@@ -221,6 +282,8 @@ def test_access_rows_fit_their_routes(app):
             continue
         if access.kind in {"member", "roles", "member-or-former"} and not is_org_route(rule):
             problems.append(f"{rule.endpoint} is {access!r} but not under /o/<org_slug>/")
+        if is_api_route(rule) != (access in {API_READ, API_WRITE}) and access != PUBLIC:
+            problems.append(f"{rule.endpoint}: API routes are API_READ, API_WRITE or PUBLIC")
         if access.kind == "roles" and not access.roles:
             problems.append(f"{rule.endpoint} has roles() without a role")
     for endpoint, row in ACCESS.items():

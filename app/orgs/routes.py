@@ -316,6 +316,8 @@ def _audit_labels() -> dict[str, str]:
         "nudge_campaign.paused": _("Nudge campaign paused"),
         "nudge_campaign.stopped": _("Nudge campaign stopped"),
         "organisation.nudge_settings_changed": _("Limit and quiet times for nudges changed"),
+        "api_token.created": _("API token made"),
+        "api_token.revoked": _("API token revoked"),
         "production_metric.created": _("Production metric added"),
         "production_metric.changed": _("Production metric changed"),
         "production_metric.switched_off": _("Production metric switched off"),
