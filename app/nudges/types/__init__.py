@@ -4,6 +4,7 @@ from . import (
     feedback_loop,  # noqa: F401
     follow_up,  # noqa: F401
     goal_reminder,  # noqa: F401
+    kpi_off_target,  # noqa: F401
     manager_conversations,  # noqa: F401
     manager_recognise,  # noqa: F401
     meet_ambassador,  # noqa: F401
