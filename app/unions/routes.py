@@ -4,5 +4,6 @@ from . import (  # noqa: F401
     agreement_routes,
     caseload_routes,
     dashboard_routes,
+    kpi_routes,
     offer_routes,
 )
