@@ -207,7 +207,12 @@ def test_only_the_app_role_may_call_the_owner_run_functions(app_engine, owner_en
             )
         ).all()
     names = {name for name, _acl in functions}
-    assert {"nudge_due_follow_ups", "nudge_ambassador_talkers", "ambassador_open_load"} <= names
+    assert {
+        "nudge_due_follow_ups",
+        "nudge_ambassador_talkers",
+        "ambassador_open_load",
+        "kpi_ambassador_contacts",
+    } <= names
     for name, acl in functions:
         assert acl, f"{name}: no explicit privileges, so every role may call it"
         assert not [entry for entry in acl if entry.startswith("=")], f"{name}: PUBLIC may call it"
