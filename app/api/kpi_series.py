@@ -12,6 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..manager_kpis.dashboard import (
+    active_metrics,
+    build_tiles,
+    development_kpis,
+    group_of,
+    groups_for,
+    parent_of,
+    production_kpi,
+)
 from ..manager_kpis.models import PeriodKind
 from ..manager_kpis.periods import last_periods
 
@@ -27,16 +36,8 @@ def _number(value: float | Decimal | None) -> float | None:
 
 def team_series(org, team_id: int, kind: PeriodKind, today: date) -> dict[str, Any] | None:
     """The series of every KPI of the organisation's team ``team_id``; None when the
-    organisation has no such team (another organisation's team included)."""
-    from ..manager_kpis.dashboard import (
-        active_metrics,
-        build_tiles,
-        development_kpis,
-        group_of,
-        groups_for,
-        production_kpi,
-    )
-
+    organisation has no such team (another organisation's team included). Figures of
+    closed periods computed now join the cache: the caller commits."""
     groups = groups_for(org)
     group = group_of(groups, team_id)
     if group is None:
@@ -45,7 +46,7 @@ def team_series(org, team_id: int, kind: PeriodKind, today: date) -> dict[str, A
     metrics = active_metrics(org.id)
     kpis = development_kpis() + [production_kpi(m) for m in metrics]
     tiles = build_tiles(org, groups, group, kpis, metrics, periods, today)
-    parent = next((g for g in groups if g.key == group.parent_key), None)
+    parent = parent_of(groups, group)
     return {
         "team": {
             "id": group.team_id,
@@ -80,6 +81,7 @@ def team_series(org, team_id: int, kind: PeriodKind, today: date) -> dict[str, A
                         "target": _number(point.target),
                         "status": None if point.suppressed else point.status,
                         "company_average": _number(point.average),
+                        "company_average_suppressed": point.average_hidden,
                     }
                     for point in tile.points
                 ],

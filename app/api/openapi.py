@@ -170,7 +170,16 @@ SCHEMAS = {
     ),
     "ProductionValuesWritten": _object(["written"], written={"type": "integer", "minimum": 0}),
     "Point": _object(
-        ["period", "value", "suppressed", "people", "target", "status", "company_average"],
+        [
+            "period",
+            "value",
+            "suppressed",
+            "people",
+            "target",
+            "status",
+            "company_average",
+            "company_average_suppressed",
+        ],
         period={"type": "string", "examples": ["2026-11", "2026-Q4"]},
         value=_nullable("number", description="null: nothing to show, or suppressed."),
         suppressed={
@@ -180,7 +189,10 @@ SCHEMAS = {
         people=_nullable("integer", description="People counted; null when suppressed."),
         target=_nullable("number"),
         status={"enum": ["on_track", "close", "behind", None]},
-        company_average=_nullable("number"),
+        company_average=_nullable(
+            "number", description="The organisation's figure (scaled to the team for counts)."
+        ),
+        company_average_suppressed={"type": "boolean"},
     ),
     "Kpi": _object(
         ["key", "section", "label", "unit", "metric_unit", "higher_is_better", "series"],

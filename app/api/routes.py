@@ -77,6 +77,7 @@ def team_kpis(team_id: int):
     series = team_series(g.org, team_id, PeriodKind(kind), org_today(g.org, utcnow()))
     if series is None:
         return problem(404)
+    db.session.commit()  # figures of closed periods computed now, into the cache
     return jsonify(series)
 
 

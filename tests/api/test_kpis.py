@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from sqlalchemy import func, select
+
 from app.manager_kpis.catalogue import KPI_KEYS, metric_key
-from app.manager_kpis.models import KpiTarget
+from app.manager_kpis.models import KpiCacheEntry, KpiTarget
 from tests.access import api_token, bearer
 
 from .helpers import add_metric, session_of
 
 
-def test_a_teams_series_with_targets_and_a_small_team_suppressed(client, make):
+def test_a_teams_series_with_targets_and_a_small_team_suppressed(client, make, dbs):
     org = make.org(min_group_size=3)
     unit = make.team(org, name="Productie")
     packing = make.team(org, name="Inpak", parent_id=unit.id)
@@ -58,6 +60,9 @@ def test_a_teams_series_with_targets_and_a_small_team_suppressed(client, make):
     assert now["value"] == 1200 and now["target"] == 1000 and now["status"] == "on_track"
     assert not now["suppressed"] and now["people"] == 4
     assert kpis["participation"]["series"][-1]["value"] == 0
+    # The organisation sums 2 400 over 8 people: for a group of 4 that is 1 200.
+    assert now["company_average"] == 1200 and not now["company_average_suppressed"]
+    assert dbs.scalar(select(func.count(KpiCacheEntry.id))) > 0, "closed periods are kept"
 
     hidden = client.get(f"/api/v1/teams/{small.id}/kpis?period=quarter", headers=headers)
     body = hidden.get_json()
