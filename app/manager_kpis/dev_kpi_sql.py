@@ -5,12 +5,8 @@ whatever the number of people, teams and periods.
   needs (people with a conversation, with a learning activity, minutes of learning, ...).
   Each person is in one team, so a unit's or the organisation's sums are the sums of its
   teams' rows; ``dev_kpis`` adds them up along the team tree.
-* ``ambassador_totals``: ambassador conversations per group and period. Conversations are
-  readable only by the two people in them (PRODUCT §4.1), so on PostgreSQL this is the
-  SECURITY DEFINER function ``kpi_ambassador_contacts`` (migration 0009), which returns
-  sums per group and period and leaves the number out for a group of fewer than the
-  organisation's ``min_group_size`` people. On SQLite the same query runs here, past the
-  ORM's person filter.
+* ``dev_kpi_talks.ambassador_totals``: ambassador conversations per group and period,
+  never per person.
 
 Periods are a derived table of literals (``Bounds``): the time-zone arithmetic (the
 organisation's midnight in UTC, 90 days and 12 months back) is done in Python, so the
@@ -36,12 +32,9 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     union_all,
 )
 
-from ..ambassadors.models import AmbassadorConversation
-from ..ambassadors.models import ConversationStatus as TalkStatus
 from ..db_types import UTCDateTime
 from ..development.models import (
     ConversationStatus,
@@ -51,10 +44,9 @@ from ..development.models import (
     LearningLogEntry,
 )
 from ..development.skills_models import ConfirmationStatus, SkillConfirmation
-from ..extensions import db
 from ..feed.models import PostKind, SuccessPost
 from ..feedback.models import Feedback
-from ..orgs.models import Membership, Organisation, Team
+from ..orgs.models import Membership
 from ..timeutil import org_zone
 from .periods import Period
 
@@ -109,7 +101,7 @@ def make_bounds(org, periods: Sequence[Period], today: date) -> list[Bounds]:
     return bounds
 
 
-def _periods_cte(bounds: Sequence[Bounds]):
+def periods_cte(bounds: Sequence[Bounds]):
     ts = UTCDateTime()
     rows = [
         select(
@@ -176,7 +168,7 @@ def _fact(pidx, user_id, member=False, team_id=None, fte=None, **values):
 def team_rows(org_id: int, bounds: Sequence[Bounds]):
     """One row per (team_id, pidx) with people: people, fte, then the FACTS columns
     (people with a conversation, ..., skill confirmations)."""
-    p = _periods_cte(bounds)
+    p = periods_cte(bounds)
     one = literal_column("1")
     m = Membership
     dc = DevelopmentConversation
@@ -290,139 +282,8 @@ def team_rows(org_id: int, bounds: Sequence[Bounds]):
 
 def population_rows(org_id: int, bounds: Sequence[Bounds]):
     """(team_id, pidx, people): only the head count, for production KPIs."""
-    p = _periods_cte(bounds)
+    p = periods_cte(bounds)
     people = _people(org_id, p)
     return select(people.c.team_id, people.c.pidx, func.count().label("people")).group_by(
         people.c.team_id, people.c.pidx
-    )
-
-
-# --- ambassador conversations: sums per group, never per person --------------------------
-
-
-def ambassador_totals(
-    org_id: int, roots: Sequence[int], bounds: Sequence[Bounds]
-) -> dict[tuple[int, int], tuple[int, int | None]]:
-    """(group index, period index) -> (people, conversations booked by them in the
-    period, not cancelled; None when the group has fewer than the organisation's
-    ``min_group_size`` people). ``roots``: each group's team id, 0 for the organisation
-    (a group is that team and every team below it). One statement."""
-    if not roots or not bounds:
-        return {}
-    if db.session.get_bind().dialect.name == "postgresql":
-        rows = db.session.execute(
-            text(
-                "SELECT group_idx, period_idx, people, contacts FROM kpi_ambassador_contacts("
-                ":org_id, CAST(:roots AS int[]), CAST(:firsts AS date[]), "
-                "CAST(:lasts AS date[]), CAST(:cutoffs AS timestamptz[]))"
-            ),
-            {
-                "org_id": org_id,
-                "roots": list(roots),
-                "firsts": [b.first for b in bounds],
-                "lasts": [b.last for b in bounds],
-                "cutoffs": [b.cutoff for b in bounds],
-            },
-        ).all()
-    else:
-        rows = db.session.execute(
-            _ambassador_select(org_id, roots, bounds),
-            execution_options={"skip_person_filter": True},
-        ).all()
-    # The function numbers groups and periods from 1 (WITH ORDINALITY); so does the query.
-    return {(g - 1, pi - 1): (int(n), None if c is None else int(c)) for g, pi, n, c in rows}
-
-
-def _ambassador_select(org_id: int, roots: Sequence[int], bounds: Sequence[Bounds]):
-    """The query of ``kpi_ambassador_contacts``, for SQLite (no row-level security)."""
-    p = _periods_cte(bounds)
-    root_rows = [
-        select(literal(i + 1, Integer).label("gidx"), literal(root, Integer).label("root"))
-        for i, root in enumerate(roots)
-    ]
-    g = (root_rows[0] if len(root_rows) == 1 else union_all(*root_rows)).cte("kpi_roots")
-    closure = (
-        select(g.c.gidx, g.c.root.label("team_id"))
-        .where(g.c.root != 0)
-        .cte("kpi_closure", recursive=True)
-    )
-    closure = closure.union(
-        select(closure.c.gidx, Team.id)
-        .select_from(closure)
-        .join(Team, Team.parent_id == closure.c.team_id)
-        .where(Team.org_id == org_id)
-    )
-    m = Membership
-    a = AmbassadorConversation
-    zero = literal_column("0")
-    # As ``team_rows``: people and talks as rows of one union, added up per person.
-    facts = union_all(
-        select(
-            p.c.pidx,
-            m.user_id.label("user_id"),
-            literal_column("1").label("member"),
-            m.team_id.label("team_id"),
-            zero.label("talks"),
-        )
-        .select_from(m)
-        .join(
-            p,
-            and_(
-                m.created_at < p.c.cutoff,
-                or_(m.active.is_(True), m.disabled_at >= p.c.cutoff),
-            ),
-        )
-        .where(m.org_id == org_id),
-        select(p.c.pidx, a.employee_id, zero, cast(null(), Integer), literal_column("1"))
-        .select_from(a)
-        .join(p, and_(a.booked_on >= p.c.p_first, a.booked_on <= p.c.p_last))
-        .where(a.org_id == org_id, a.status != TalkStatus.cancelled),
-    ).subquery("kpi_talk_facts")
-    person = (
-        select(
-            facts.c.pidx,
-            func.max(facts.c.member).label("member"),
-            func.max(facts.c.team_id).label("team_id"),
-            func.sum(facts.c.talks).label("talks"),
-        )
-        .group_by(facts.c.pidx, facts.c.user_id)
-        .subquery("kpi_talk_person")
-    )
-    per_team = (
-        select(
-            person.c.pidx,
-            person.c.team_id,
-            func.count().label("people"),
-            func.sum(person.c.talks).label("contacts"),
-        )
-        .where(person.c.member == 1)
-        .group_by(person.c.pidx, person.c.team_id)
-        .cte("kpi_talk_teams")
-    )
-    totals = union_all(
-        select(
-            closure.c.gidx,
-            per_team.c.pidx,
-            func.sum(per_team.c.people).label("people"),
-            func.sum(per_team.c.contacts).label("contacts"),
-        )
-        .select_from(per_team)
-        .join(closure, closure.c.team_id == per_team.c.team_id)
-        .group_by(closure.c.gidx, per_team.c.pidx),
-        select(
-            g.c.gidx,
-            per_team.c.pidx,
-            func.sum(per_team.c.people),
-            func.sum(per_team.c.contacts),
-        )
-        .select_from(per_team)
-        .join(g, g.c.root == 0)
-        .group_by(g.c.gidx, per_team.c.pidx),
-    ).subquery("kpi_talk_totals")
-    k = select(Organisation.min_group_size).where(Organisation.id == org_id).scalar_subquery()
-    return select(
-        totals.c.gidx,
-        totals.c.pidx + 1,
-        totals.c.people,
-        case((totals.c.people >= k, totals.c.contacts), else_=None),
     )

@@ -20,7 +20,8 @@ from datetime import date
 from ..extensions import db
 from . import cache
 from .catalogue import KPI_KEYS
-from .dev_kpi_sql import ambassador_totals, make_bounds, population_rows, team_rows
+from .dev_kpi_sql import make_bounds, population_rows, team_rows
+from .dev_kpi_talks import ambassador_totals
 from .figures import Figure
 from .groups import ORG_KEY, Group, org_groups, team_key
 from .periods import Period

@@ -8,7 +8,8 @@ from datetime import date
 
 from app.extensions import db
 from app.manager_kpis.catalogue import KPI_KEYS
-from app.manager_kpis.dev_kpi_sql import ambassador_totals, make_bounds
+from app.manager_kpis.dev_kpi_sql import make_bounds
+from app.manager_kpis.dev_kpi_talks import ambassador_totals
 from app.orgs.models import Organisation
 from app.tenancy import org_context
 
