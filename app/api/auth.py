@@ -90,6 +90,13 @@ def authenticate():
     return None
 
 
+@bp.after_request
+def not_cached(response):
+    """Answers are about one organisation and change: no cache keeps them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def requires_write(view: Callable) -> Callable:
     """Route decorator: a token with the write scope; a read token gets 403."""
 

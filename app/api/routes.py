@@ -65,7 +65,11 @@ def metrics():
 def production_values():
     """Production values per metric, team and month; all or nothing (422 lists every
     problem)."""
-    return post_values(request.get_json())
+    try:
+        body = request.get_json()
+    except RecursionError:  # nested too deep to read: as any JSON that cannot be read
+        return problem(400)
+    return post_values(body)
 
 
 @bp.get("/v1/teams/<int:team_id>/kpis")

@@ -20,6 +20,7 @@ SCOPE_LABELS = {
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             DataRequired(_l("Give the token a name.")),
             Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),

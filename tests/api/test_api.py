@@ -148,6 +148,10 @@ def test_errors_are_problem_details(app, client, make, monkeypatch):
     assert_problem(client.post(post, data="values=1", headers=pair.write), 415)
     assert_problem(client.post(post, json={"values": []}, headers=pair.write), 422)
     assert_problem(client.post(post, json=[1], headers=pair.write), 422)
+    deep = "[" * 100_000
+    assert_problem(
+        client.post(post, data=deep, content_type="application/json", headers=pair.write), 400
+    )
     assert_problem(client.get("/api/v1/teams/1/kpis?period=year", headers=pair.read), 400)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 50)
     big = {"values": [{"metric": 1, "team": 1, "month": "2025-01", "value": 1}] * 5}
@@ -197,6 +201,7 @@ def test_last_use_is_noted_at_most_once_a_minute(client, make, dbs):
     with time_machine.travel(start, tick=False):
         response = client.get("/api/v1/teams", headers=pair.read)
         assert "Set-Cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
         assert last_used() == start
     with time_machine.travel(start + timedelta(seconds=50), tick=False):
         client.get("/api/v1/teams", headers=pair.read)

@@ -25,7 +25,7 @@ def test_admin_makes_a_token_sees_it_once_and_revokes_it(client, make, dbs, capl
     login(client, admin.user)
     page = TOKENS.format(slug=org.slug)
 
-    refused = post_form(client, page, {"name": "", "scope": "write"}, token_from=page)
+    refused = post_form(client, page, {"name": "  ", "scope": "write"}, token_from=page)
     assert refused.status_code == 400
     assert "Give the token a name." in refused.get_data(as_text=True)
 
