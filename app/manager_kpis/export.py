@@ -92,7 +92,8 @@ def dashboard_csv(org, board: Dashboard) -> tuple[str, str]:
         for point in tile.points:
             writer.writerow(_row(board, tile.kpi, point))
     name = re.sub(r"[^a-z0-9]+", "-", board.group.name.lower()).strip("-") or "group"
-    filename = f"{_('kpis')}-{org.slug}-{name}-{board.choice.period.token}.csv"
+    prefix = _("team-figures")
+    filename = f"{prefix}-{org.slug}-{name}-{board.choice.period.token}.csv"
     return filename, "\ufeff" + out.getvalue()
 
 

@@ -7,8 +7,8 @@
 
   var SERIES = {
     group: { colour: "#0b5cad", dash: [], width: 3, points: 3 },
-    target: { colour: "#1b1f23", dash: [6, 4], width: 2, points: 0 },
-    average: { colour: "#4a5560", dash: [2, 3], width: 2, points: 0 }
+    target: { colour: "#1b1f23", dash: [6, 4], width: 2, points: 2 },
+    average: { colour: "#4a5560", dash: [2, 3], width: 2, points: 2 }
   };
 
   function number(cell) {
