@@ -66,6 +66,8 @@ class Config:
     RATELIMIT_SIGNIN_ACCOUNT = os.environ.get("LEERCULTUUR_RATELIMIT_ACCOUNT", "5 per 15 minutes")
     # Asking colleagues or outside experts to confirm a skill (outside experts get e-mail).
     RATELIMIT_SKILL_REQUESTS = os.environ.get("LEERCULTUUR_RATELIMIT_SKILL_REQUESTS", "20 per hour")
+    # Requests to the JSON API per token, across all its endpoints (P3).
+    API_RATELIMIT = os.environ.get("LEERCULTUUR_API_RATELIMIT", "120 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -9,7 +9,6 @@ per token (``API_RATELIMIT``, e.g. "120 per minute"), across all endpoints.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 
@@ -23,7 +22,7 @@ from ..orgs.models import Organisation, OrgKind
 from ..tenancy import set_org_context
 from . import bp
 from .problems import problem, unauthorized
-from .tokens import find_active_token, note_use, token_org_id
+from .tokens import find_active_token, hash_token, note_use, token_org_id
 
 DEFAULT_RATELIMIT = "120 per minute"
 
@@ -40,7 +39,7 @@ def _rate_limit_key() -> str:
     """Per token (a hash of what was sent, so no database is needed); per address without."""
     token = bearer_token()
     if token:
-        return "api-token:" + hashlib.sha256(token.encode()).hexdigest()
+        return "api-token:" + hash_token(token)
     return "api-ip:" + (request.remote_addr or "unknown")
 
 
