@@ -5,6 +5,8 @@ whole organisation's only for admins. The team maker puts the person asking in t
 so a manager persona sees it as their own team (a manager of another team gets a 404:
 tests/manager_kpis/test_dashboard_access.py)."""
 
+import secrets
+
 from sqlalchemy import select
 
 from app.manager_kpis.models import ProductionMetric
@@ -50,7 +52,7 @@ def _kpi_key(make, org) -> str:
     """The KPI key of a production metric of ``org`` (a development KPI's key names no
     organisation's object; another organisation's metric must be a 404)."""
     session = session_of(make)
-    metric = ProductionMetric(org_id=org.id, name=f"{org.name} metric")
+    metric = ProductionMetric(org_id=org.id, name=f"{org.name} tile {secrets.token_hex(4)}")
     session.add(metric)
     session.commit()
     return f"metric:{metric.id}"
