@@ -192,6 +192,7 @@ class Skeleton(Board):
     """The dashboard without numbers: a placeholder per KPI that fetches its tile."""
 
     kpis: list[Kpi] = field(default_factory=list)
+    hidden: bool = False  # the group's figures are hidden in the chosen period
 
     @property
     def development_kpis(self) -> list[Kpi]:
@@ -311,10 +312,23 @@ def tile(org, group: Group, groups: list[Group], kpi_key: str, choice: PeriodCho
     return build_tiles(org, groups, group, kpis, metrics, choice.trend, today)[0]
 
 
-def skeleton(org_id: int, group: Group, groups: list[Group], choice: PeriodChoice) -> Skeleton:
-    """The KPIs a dashboard will show, without their numbers (one query, for the metrics)."""
-    kpis = development_kpis() + [production_kpi(m) for m in active_metrics(org_id)]
-    return Skeleton(group, parent_of(groups, group), choice, kpis)
+def skeleton(org, group: Group, groups: list[Group], choice: PeriodChoice, today) -> Skeleton:
+    """The KPIs a dashboard will show, without their numbers, and whether the group is
+    hidden in the period (three statements: the metrics, and the head counts)."""
+    kpis = development_kpis() + [production_kpi(m) for m in active_metrics(org.id)]
+    hidden = group.key in hidden_groups(org, groups, choice.period, today)
+    return Skeleton(group, parent_of(groups, group), choice, kpis, hidden)
+
+
+def hidden_groups(org, groups: list[Group], period: Period, today: date) -> set[str]:
+    """The keys of the groups shown as "too few to show" in ``period`` (two statements)."""
+    return _hidden_and_people(org, groups, period, today)[0]
+
+
+def _hidden_and_people(org, groups: list[Group], period: Period, today: date):
+    populations = dev_kpis.group_populations(org, groups, [period], today)
+    people = {g.key: populations.get((g.key, period.token), 0) for g in groups}
+    return suppressed_groups(people, groups, org.min_group_size), people
 
 
 # --- overview -------------------------------------------------------------------------
@@ -336,10 +350,7 @@ def overview(org, groups: list[Group], visible: set[int] | None, today: date) ->
     shown = [g for g in groups if visible is None or g.team_id in visible]
     if not shown:
         return []
-    current = period_of(PeriodKind.month, today)
-    populations = dev_kpis.group_populations(org, groups, [current], today)
-    people = {g.key: populations.get((g.key, current.token), 0) for g in groups}
-    hidden = suppressed_groups(people, groups, org.min_group_size)
+    hidden, people = _hidden_and_people(org, groups, period_of(PeriodKind.month, today), today)
     by_key = {g.key: g for g in groups}
     top = min(g.depth for g in shown)
     return [

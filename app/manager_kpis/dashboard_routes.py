@@ -101,7 +101,7 @@ def _dashboard_page(kpi_team_id: int | None):
         # A skeleton: each tile fetches itself (hx-get on load), so the page shows at once.
         return render_template(
             "manager_kpis/_dashboard_body.html",
-            board=dashboard.skeleton(g.org.id, group, groups, choice),
+            board=dashboard.skeleton(g.org, group, groups, choice, _today()),
             skeleton=True,
             partial=True,
         )

@@ -109,6 +109,17 @@ def test_manager_sees_own_teams_full_page_skeleton_tiles_and_404_elsewhere(clien
     for key in (*DEV_KEYS, f"metric:{world.metric_id}"):
         assert "too few to show" in _cell(_tile(html, key), "value")
 
+    skeleton = client.get(f"{base}/teams/{world.small_id}", headers=HX).get_data(as_text=True)
+    assert "data-hidden-group" in skeleton
+
+    # A period in the future, of the other kind or unreadable: the current one.
+    current = world.today.strftime("%Y-%m")
+    for query in ("period=2999-01", "kind=month&period=2026-Q1", "kind=x&period=nonsense"):
+        html = client.get(f"{base}/teams/{world.inpak_id}?{query}", headers=HX).get_data(
+            as_text=True
+        )
+        assert f'<option value="{current}" selected>' in html, query
+
     # A team outside the manager's: the same 404 as a team that does not exist.
     for suffix in (
         "",
