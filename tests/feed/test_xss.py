@@ -66,5 +66,13 @@ def _problems_after_posting(client, make, dbs, text: str) -> dict[str, Counter]:
 )
 @given(text=hostile_text.filter(lambda t: "\x00" not in t and t.strip()))
 def test_hostile_posts_comments_and_names_render_harmless(client, make, dbs, text):
-    baseline = _problems_after_posting(client, make, dbs, "Plain words")
-    assert _problems_after_posting(client, make, dbs, text) == baseline
+    # The markup our own templates carry, measured once per run of this test (every
+    # example adds to the same pages, so a hostile text that got through shows up later
+    # too): half the work of measuring it for every example.
+    if id(dbs) not in _BASELINES:
+        _BASELINES.clear()
+        _BASELINES[id(dbs)] = _problems_after_posting(client, make, dbs, "Plain words")
+    assert _problems_after_posting(client, make, dbs, text) == _BASELINES[id(dbs)]
+
+
+_BASELINES: dict[int, dict] = {}

@@ -4,6 +4,7 @@ targets are for admins; filling in values and the list of targets for managers t
 manager fills in only their own teams: tests/manager_kpis/test_values_pages.py);
 proposing a target is for managers."""
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +35,10 @@ ACCESS = {
 
 def _metric(make, org) -> int:
     session = session_of(make)
-    metric = ProductionMetric(org_id=org.id, name=f"{org.name} orders", unit="orders")
+    # A new name each time: a case may make several in one organisation.
+    metric = ProductionMetric(
+        org_id=org.id, name=f"{org.name} orders {secrets.token_hex(3)}", unit="orders"
+    )
     session.add(metric)
     session.commit()
     return metric.id
