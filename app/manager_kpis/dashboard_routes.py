@@ -84,14 +84,8 @@ def overview():
     """The groups the person may see, with those too small to show marked as such."""
     groups = dashboard.groups_for(g.org)
     visible = visible_team_ids(g.org.id, g.membership)
-    today = _today()
-    rows = dashboard.overview(g.org, groups, visible, today)
-    return render_template(
-        "manager_kpis/overview.html",
-        rows=rows,
-        is_admin=visible is None,
-        choice=dashboard.choose_period(None, None, today),
-    )
+    rows = dashboard.overview(g.org, groups, visible, _today())
+    return render_template("manager_kpis/overview.html", rows=rows, is_admin=visible is None)
 
 
 def _dashboard_page(kpi_team_id: int | None):
