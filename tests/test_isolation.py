@@ -136,7 +136,14 @@ def world(make, dbs) -> World:
     b_unit = make.team(b, name=f"{CANARY} Productie")
     b_team = make.team(b, name=f"{CANARY} Oven", parent_id=b_unit.id)
 
-    a_admin = make.admin(a, team=a_team, name=f"Anna {A_MARK}", email="anna@alpha.test")
+    # A's admin is a manager too, so the crawl also reads the pages only managers use.
+    a_admin = make.member(
+        a,
+        roles=(Role.employee, Role.manager, Role.admin),
+        team=a_team,
+        name=f"Anna {A_MARK}",
+        email="anna@alpha.test",
+    )
     a_worker = make.member(
         a, team=a_team, name=f"Ahmed {A_MARK}", username="ahmed-alpha", email=None
     )

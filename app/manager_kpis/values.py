@@ -106,6 +106,8 @@ def parse_number(value: Decimal | int | float | str) -> Decimal | None:
         return None
     if not number.is_finite():
         return None
+    if abs(number) >= VALUE_LIMIT:
+        return number  # far too big to round to four decimals: the caller refuses it
     return number.quantize(PLACES, rounding=ROUND_HALF_UP)
 
 

@@ -48,6 +48,7 @@ def test_record_values_checks_everything_before_writing(app, make, dbs):
         ValueRow(8, orders.id, a.id, NOVEMBER, 10**12),
         ValueRow(9, orders.id, a.id, NOVEMBER, True),
         ValueRow(10, "orders picked", "inpak", date(2026, 10, 20), "7"),  # = line 0
+        ValueRow(11, orders.id, b.id, NOVEMBER, "9" * 40),  # too big to round, no 500
     ]
     written, problems = _record(app, org, bad)
 
@@ -67,6 +68,7 @@ def test_record_values_checks_everything_before_writing(app, make, dbs):
         (8, "value"),
         (9, "value"),
         (10, None),
+        (11, "value"),
     ]
     messages = dict(((line, column), text) for line, column, text in problems)
     assert messages[(3, "metric")] == f"There is no metric {foreign_metric.id}."
