@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -21,8 +22,9 @@ OCTOBER, NOVEMBER = date(2026, 10, 1), date(2026, 11, 1)
 
 
 def _record(app, org, rows, source=ValueSource.api, **kwargs):
-    """(written, [(line, column, message)]) after committing what was written."""
-    with app.test_request_context(), org_context((org.id,)):
+    """(written, [(line, column, message)]) after committing what was written; the
+    messages in English (the organisation's language is Dutch)."""
+    with app.test_request_context(), org_context((org.id,)), force_locale("en"):
         written, problems = record_values(org.id, rows, source, None, TODAY, **kwargs)
         db.session.commit()
         return written, [(p.line, p.column, p.text) for p in problems]
