@@ -7,7 +7,11 @@ directly in the parent (in the unit's own team, or in no team for the organisati
 "direct" cell is never shown on its own. When exactly one cell with people in it is hidden,
 the next-smallest shown sibling team is hidden too (as ``app.aggregates.suppress_counts``
 does). A hidden unit whose cells are all shown could be added up from them, so its
-smallest child is hidden too. The rules run until nothing changes.
+smallest child is hidden too. Last, the rest of every shown group (its people minus those
+of the highest shown groups below it, at any depth) must be nobody or at least k people:
+two small hidden teams of 1 and 2 people, or a small team next to a hidden unit whose own
+team is shown, are otherwise one figure over fewer than k people; then the smallest of
+those shown groups below is hidden too. The rules run until nothing changes.
 
 The same helper serves development KPIs (``dev_kpis``) and production KPIs: call it once
 per period with that period's populations.
@@ -55,4 +59,27 @@ def suppressed_groups(populations: Mapping[str, int], groups: Sequence[Group], k
             if at_risk:
                 hidden.add(min(shown, key=lambda c: (people[c], c)))
                 changed = True
+        for key, n in people.items():
+            if key in hidden or n <= 0:
+                continue
+            below = _highest_shown_below(key, children, hidden, people)
+            rest = n - sum(people[c] for c in below)
+            if below and 0 < rest < k:
+                hidden.add(min(below, key=lambda c: (people[c], c)))
+                changed = True
     return hidden
+
+
+def _highest_shown_below(
+    key: str, children: Mapping[str, list[str]], hidden: set[str], people: Mapping[str, int]
+) -> list[str]:
+    """The shown groups below ``key`` with no shown group between them and ``key``: what a
+    reader subtracts from ``key``'s figure (past hidden units, down to their shown teams)."""
+    found, todo = [], list(children.get(key, ()))
+    while todo:
+        child = todo.pop()
+        if child not in hidden and people[child] > 0:
+            found.append(child)
+        else:
+            todo.extend(children.get(child, ()))
+    return found

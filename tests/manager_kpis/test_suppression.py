@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.manager_kpis.groups import Group
+import random
+
+from app.manager_kpis.groups import Group, build_groups
 from app.manager_kpis.suppression import suppressed_groups
 
 
@@ -50,3 +52,54 @@ def test_a_hidden_unit_is_not_the_sum_of_shown_teams():
     # back, so its smallest team is hidden as well.
     pops = {"org": 34, "team:1": 30, "team:2": 10, "team:3": 10, "team:4": 10, "team:5": 4}
     assert suppressed_groups(pops, _tree(), 5) == {"team:5", "team:1", "team:2"}
+
+
+def test_the_rest_of_a_shown_group_is_nobody_or_at_least_k_people():
+    # Two small teams (1 and 2 people) hide each other, but U minus C would still be a
+    # figure over 3 people: C is hidden as well.
+    pops = {"org": 23, "team:1": 13, "team:2": 1, "team:3": 2, "team:4": 10, "team:5": 10}
+    assert suppressed_groups(pops, _tree(), 5) == {"team:2", "team:3", "team:4"}
+    # Deeper: A is hidden for X's sake, but its team A1 is shown; U minus B minus A1 would
+    # be X's 2 people and A's own one. A1 is hidden too.
+    tree = [
+        Group("org", None, "Org", None, 0, True),
+        Group("team:1", 1, "U", "org", 1, True),
+        Group("team:2", 2, "X", "team:1", 2),
+        Group("team:3", 3, "A", "team:1", 2, True),
+        Group("team:6", 6, "A1", "team:3", 3),
+        Group("team:4", 4, "B", "team:1", 2),
+    ]
+    pops = {"org": 19, "team:1": 19, "team:2": 2, "team:3": 6, "team:6": 5, "team:4": 11}
+    assert suppressed_groups(pops, tree, 5) == {"team:2", "team:3", "team:6"}
+
+
+def test_no_shown_figure_minus_shown_figures_is_a_group_under_k():
+    """Random trees: whatever a reader subtracts from a shown group (the highest shown
+    groups below it), the rest is nobody or at least k people; a group under k is hidden."""
+    for seed in range(400):
+        rng = random.Random(seed)
+        rows = [(t, f"t{t}", rng.choice([None, *range(1, t)])) for t in range(1, rng.randint(2, 9))]
+        groups = build_groups(rows, "Org")
+        own = {g.key: rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12]) for g in groups}
+        kids: dict[str, list[str]] = {}
+        for g in groups[::-1]:
+            if g.parent_key is not None:
+                kids.setdefault(g.parent_key, []).append(g.key)
+        pops = {}
+        for g in groups[::-1]:  # children before parents
+            pops[g.key] = own[g.key] + sum(pops[c] for c in kids.get(g.key, ()))
+        k = rng.choice([3, 5, 7])
+        hidden = suppressed_groups(pops, groups, k)
+        for g in groups:
+            assert g.key in hidden or pops[g.key] >= k
+            if g.key in hidden:
+                continue
+            below, todo = [], list(kids.get(g.key, ()))
+            while todo:
+                child = todo.pop()
+                if child in hidden:
+                    todo.extend(kids.get(child, ()))
+                else:
+                    below.append(child)
+            rest = pops[g.key] - sum(pops[c] for c in below)
+            assert rest == 0 or rest >= k, (seed, pops, sorted(hidden), g.key)
