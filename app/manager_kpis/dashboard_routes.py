@@ -20,6 +20,8 @@ from . import bp, catalogue, dashboard, dashboard_format, export
 from .groups import Group, visible_team_ids
 
 MANAGERS = (Role.manager, Role.admin)
+# HTML pages get it from app.security; the CSV file and the JSON need it too.
+NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 @bp.context_processor
@@ -153,7 +155,8 @@ def _csv(kpi_team_id: int | None) -> Response:
     return Response(
         content,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        # The company's figures: no browser or proxy keeps a copy.
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE},
     )
 
 
@@ -194,7 +197,9 @@ def org_print():
 def _series(kpi_team_id: int | None):
     groups, group = _group_or_404(kpi_team_id)
     board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
-    return _committed(jsonify(export.series(board)))
+    response = jsonify(export.series(board))
+    response.headers.update(NO_STORE)
+    return _committed(response)
 
 
 @bp.get("/teams/<int:kpi_team_id>/series.json")

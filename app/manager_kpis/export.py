@@ -17,18 +17,17 @@ from decimal import Decimal
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
-from ..orgs.importing import FORMULA_STARTS
+from ..orgs.importing import starts_like_formula
 from .catalogue import Unit
 from .dashboard import Dashboard, Kpi, Point
 from .dashboard_format import status_words
 
-# Tab and carriage return start a formula in some spreadsheet programs too.
-_UNSAFE_STARTS = (*FORMULA_STARTS, "\t", "\r")
-
 
 def safe_text(text: str) -> str:
-    """Text for a CSV cell that no spreadsheet program runs as a formula."""
-    return "'" + text if text.startswith(_UNSAFE_STARTS) else text
+    """Text for a CSV cell that no spreadsheet program runs as a formula: the import's
+    rule (``starts_like_formula``: =, +, - or @, also after spaces, or a tab or line
+    break first) gets a leading apostrophe."""
+    return "'" + text if starts_like_formula(text) else text
 
 
 def _scaled(kpi: Kpi, value: float | Decimal | None) -> float | None:

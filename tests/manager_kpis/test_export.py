@@ -28,6 +28,7 @@ def test_csv_print_and_series_of_a_department_and_a_small_team(client, make, dbs
     response = client.get(f"{base}/teams/{world.expeditie_id}/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "private, no-store"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and world.today.strftime("%Y-%m") in disposition
     rows = _rows(response, ",")
@@ -74,7 +75,9 @@ def test_csv_print_and_series_of_a_department_and_a_small_team(client, make, dbs
     assert html.count("<tr data-kpi=") == 10 and PERSON_MARK not in html
 
     # JSON: the same numbers, a share as 0-1, a hidden figure as null.
-    series = client.get(f"{base}/teams/{world.inpak_id}/series.json").get_json()
+    response = client.get(f"{base}/teams/{world.inpak_id}/series.json")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    series = response.get_json()
     assert series["group"] == {"key": f"team:{world.inpak_id}", "name": "Inpak"}
     assert len(series["periods"]) == 12 and series["period"] == series["periods"][-1]
     by_key = {kpi["key"]: kpi for kpi in series["kpis"]}
@@ -87,11 +90,15 @@ def test_csv_print_and_series_of_a_department_and_a_small_team(client, make, dbs
 
 
 def test_formula_starts_are_defused():
-    assert [safe_text(t) for t in ("=1+1", "+31", "-x", "@SUM", "\tx", "Inpak")] == [
+    texts = ("=1+1", "+31", "-x", "@SUM", "\tx", " =1+1", "\n=1+1", "Inpak", "A-B")
+    assert [safe_text(t) for t in texts] == [
         "'=1+1",
         "'+31",
         "'-x",
         "'@SUM",
         "'\tx",
+        "' =1+1",
+        "'\n=1+1",
         "Inpak",
+        "A-B",
     ]
