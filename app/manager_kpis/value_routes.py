@@ -227,6 +227,8 @@ def import_values_page():
 def commit_value_import():
     form = ValueImportCommitForm()
     rows = decode_rows(form.content.data) if form.validate_on_submit() else None
+    if rows is not None and len(rows) > current_app.config["CSV_IMPORT_MAX_ROWS"]:
+        rows = None  # no preview sends more lines than a file may hold
     if rows is None:
         flash(_("Something went wrong. Choose the file again."), "error")
         return redirect(url_for("manager_kpis.import_values_page"))

@@ -202,6 +202,17 @@ def test_what_changed_since_the_preview_is_checked_again(app, client, dbs, compa
     # Text that is not what the preview sent is refused as a whole.
     response = commit(client, org, "2 1 1 2026-10 5; DROP TABLE", follow_redirects=True)
     assert response.status_code == 200 and stored_values(dbs, org) == {}
+    # Nor more lines than a file may hold (the preview never sends them).
+    dbs.get(ProductionMetric, orders.id).active = True
+    dbs.commit()
+    app.config["CSV_IMPORT_MAX_ROWS"], limit = 1, app.config["CSV_IMPORT_MAX_ROWS"]
+    try:
+        twice = f"{content}\n3 {orders.id} {expeditie.id} 2026-10 6"
+        assert commit(client, org, twice).status_code == 302
+        assert commit(client, org, content).status_code == 302
+    finally:
+        app.config["CSV_IMPORT_MAX_ROWS"] = limit
+    assert stored_values(dbs, org) == {(orders.id, inpak.id, date(2026, 10, 1)): Decimal(5)}
 
 
 def test_example_file_and_howto(app, client, dbs, company):
