@@ -4,7 +4,9 @@ The token's organisation becomes the request's organisation context, exactly as 
 under ``/o/<org_slug>/`` sets it for a signed-in member, so the ORM net and row-level
 security scope every query. A session cookie counts for nothing here. A revoked token is
 refused from the next request on (the look-up runs every time). Requests are limited
-per token (``API_RATELIMIT``, e.g. "120 per minute"), across all endpoints.
+per token (``API_RATELIMIT``, e.g. "120 per minute"), across all endpoints. A made-up
+token would have a budget of its own, so refused requests (401) are also counted per
+address (``REFUSED_RATELIMIT``): past it, that address waits, whatever token it sends.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .problems import problem, unauthorized
 from .tokens import find_active_token, hash_token, note_use, token_org_id
 
 DEFAULT_RATELIMIT = "120 per minute"
+REFUSED_RATELIMIT = "30 per minute"
 
 
 def bearer_token() -> str | None:
@@ -48,6 +51,12 @@ def _rate_limit() -> str:
 
 
 limiter.shared_limit(_rate_limit, scope="api", key_func=_rate_limit_key)(bp)
+limiter.shared_limit(
+    lambda: REFUSED_RATELIMIT,
+    scope="api-refused",
+    key_func=lambda: "api-refused:" + (request.remote_addr or "unknown"),
+    deduct_when=lambda response: response.status_code == 401,
+)(bp)
 
 
 def public(view: Callable) -> Callable:

@@ -221,3 +221,17 @@ def test_requests_are_limited_per_token(app, client, make, monkeypatch):
     assert int(limited.headers["Retry-After"]) > 0
     # Another token has its own budget.
     assert client.get("/api/v1/teams", headers=pair.write).status_code == 200
+
+
+def test_made_up_tokens_do_not_each_get_a_budget(client, make, monkeypatch):
+    pair = make_pair(make)
+    monkeypatch.setattr("app.api.auth.REFUSED_RATELIMIT", "3 per minute")
+    for n in range(3):
+        made_up = bearer(f"lck_{pair.a.id}_{n:043d}")
+        assert_problem(client.get("/api/v1/teams", headers=made_up), 401)
+    # From that address, nothing more for a while: not another guess, nor a real token.
+    guess = bearer(f"lck_{pair.a.id}_{'x' * 43}")
+    assert_problem(client.get("/api/v1/teams", headers=guess), 429)
+    assert_problem(client.get("/api/v1/teams", headers=pair.read), 429)
+    elsewhere = {"REMOTE_ADDR": "10.0.0.7"}
+    assert client.get("/api/v1/teams", headers=pair.read, environ_base=elsewhere).status_code == 200
