@@ -5,6 +5,8 @@ the document (acceptance 6)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -18,9 +20,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.api.openapi import document
+from app.manager_kpis.models import KpiTarget, ProductionValue, TargetStatus
 from tests.access import api_token, bearer
 
-from .helpers import make_pair
+from .helpers import make_pair, session_of
 
 CHECKS = [
     not_a_server_error,
@@ -58,9 +61,37 @@ def test_schemathesis_finds_no_server_error_and_nothing_outside_the_document(
     for n in range(3):
         make.offer(pair.a, title=f"Cursus {n}")
     make.offer(pair.b, title="Van B")
+    # Enough people in Inpak to show its figures, a target and a value: the series then
+    # holds numbers, statuses and averages, not only the nulls of a suppressed team.
+    for _ in range(5):
+        make.member(pair.a, team=pair.a_team)
+    session = session_of(make)
+    this_month = datetime.now(UTC).date().replace(day=1)
+    session.add(
+        KpiTarget(
+            org_id=pair.a.id,
+            kpi_key="participation",
+            team_id=None,
+            team_key=0,
+            valid_from=this_month.replace(year=this_month.year - 2),
+            value=Decimal("0.5"),
+            status=TargetStatus.approved,
+        )
+    )
+    session.add(
+        ProductionValue(
+            org_id=pair.a.id,
+            metric_id=pair.metric.id,
+            team_id=pair.a_team.id,
+            month=this_month,
+            value=Decimal("12.5"),
+        )
+    )
+    session.commit()
     token = api_token(make, pair.a, "write")
     headers = bearer(token)
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)  # no token needed
+    assert schema.raw_schema["openapi"].startswith("3.1.")
 
     calls = 0
     for result in schema.get_all_operations():
@@ -90,7 +121,11 @@ def test_schemathesis_finds_no_server_error_and_nothing_outside_the_document(
     kpis = schema["/api/v1/teams/{team_id}/kpis"]["GET"]
     for period in ("month", "quarter"):
         case = kpis.Case(path_parameters={"team_id": pair.a_team.id}, query={"period": period})
-        assert case.call_and_validate(headers=headers, checks=CHECKS).status_code == 200
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        assert response.status_code == 200
+        now = {kpi["key"]: kpi["series"][-1] for kpi in response.json()["kpis"]}
+        assert now["participation"]["people"] == 5 and now["participation"]["status"]
+        assert now[f"metric:{pair.metric.id}"]["value"] == 12.5
     values = schema["/api/v1/production-values"]["POST"]
     row = {"metric": pair.metric.id, "team": pair.a_team.id, "month": "2025-01", "value": 3}
     case = values.Case(body={"values": [row]}, media_type="application/json")
