@@ -144,8 +144,8 @@ def _set_values(statement, model) -> list | None:
         name = getattr(key, "key", key)
         if name not in names:
             continue
-        if not isinstance(value, BindParameter):
-            return None
+        if not isinstance(value, BindParameter) or value.value is None:
+            return None  # an expression, or a value given with the parameters
         values.append(value.value)
     return values
 
@@ -160,18 +160,26 @@ def _bulk_write(state: ORMExecuteState) -> None:
         return
     where = state.statement.whereclause
     spec = INPUTS.get(model)
-    if spec is None:  # membership or team: every period of the organisations touched
+    # Run with a list of parameter sets (executemany, as the demo's UPDATE ... WHERE id =
+    # :mid), the statement's filters have no single value: every period of every
+    # organisation in the context is dropped.
+    many = isinstance(state.parameters, list | tuple)
+    if spec is None or many:  # membership or team: every period of the organisations touched
         columns = [model.org_id]
         query = select(*columns).distinct()
     else:
         names = dict.fromkeys((*spec.dates, *spec.anchor))
         columns = [model.org_id, *(func.min(getattr(model, n)) for n in names)]
         query = select(*columns).group_by(model.org_id)
-    if where is not None:
+    if where is not None and not many:
         query = query.where(where)
-    new = _set_values(state.statement, model) if state.is_update else []
-    # The statement's own filters (organisation, person) apply to this read as well.
-    rows = state.session.execute(query).all()
+    if many:
+        new = None
+    else:
+        new = _set_values(state.statement, model) if state.is_update else []
+    # The statement's own filters (organisation, person) apply to this read as well, with
+    # the parameters it was given.
+    rows = state.session.execute(query, None if many else state.parameters).all()
     since: dict[int, date] = {}
     for org_id, *mins in rows:
         dates = [d for d in map(_as_date, [*mins, *(new or [])]) if d is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.development.models import LearningLogEntry
 from app.extensions import db
@@ -109,6 +109,16 @@ def test_bulk_updates_and_another_k_miss_the_cache(app, dbs, make):
         )
         db.session.commit()
     assert {start for _, start in cached(dbs, org)} == {APRIL.previous().start}
+    # With parameters, one set or many (the demo's UPDATE ... WHERE id = :mid).
+    table = Membership.__table__
+    with app.app_context(), org_context((org.id,)):
+        one = table.update().where(table.c.user_id == bindparam("who")).values(fte=0.8)
+        db.session.execute(one, {"who": people[1]})
+        many = table.update().where(table.c.user_id == bindparam("who")).values(fte=0.9)
+        db.session.execute(many, [{"who": people[2]}, {"who": people[3]}])
+        db.session.commit()
+    assert cached(dbs, org) == set()
+    compute(app, org, (APRIL.previous(), APRIL))
 
     # The cache is per k: another k computes (and stores) its own rows.
     compute(app, org, (APRIL,))
