@@ -1,4 +1,5 @@
-"""Manager KPIs in a real browser (issue 7, acceptance 8): a manager signs in (in Dutch),
+"""Manager KPIs in a real browser (issue 7, acceptance 8): a manager signs in (in Dutch, and
+the KPI pages speak Dutch: the small team's note, the status, the print view's rules),
 opens the team figures from the menu, sees a team that is too small marked as such,
 opens a team's dashboard whose tiles load one by one through htmx (and draw their trend
 charts), downloads the CSV file and opens the print view. Every page passes the axe
@@ -44,6 +45,9 @@ def test_manager_opens_the_dashboard_downloads_the_csv_and_prints(make, dbs, new
     expect(page).to_have_url(re.compile(r"/manager_kpis/$"))
     small = page.locator(f"tr[data-group='team:{world.small_id}']")
     expect(small.locator("[data-too-small]")).to_be_visible()
+    expect(small.locator("[data-too-small]")).to_contain_text(
+        "Te weinig mensen om cijfers te laten zien. Ze tellen mee in Logistiek."
+    )
     expect(small.locator("a")).to_have_count(0)
     expect(page.locator(f"tr[data-group='team:{world.office_id}']")).to_have_count(0)
     assert_accessible(page)
@@ -58,10 +62,12 @@ def test_manager_opens_the_dashboard_downloads_the_csv_and_prints(make, dbs, new
     conversations = page.locator(".kpi-tile[data-kpi='conversations']")
     expect(conversations.locator("[data-cell=value]")).to_have_text("50%")
     expect(conversations.locator("[data-status=on_track]")).to_be_visible()
+    expect(conversations.locator("[data-cell=status]")).to_contain_text("Op koers")
     orders = page.locator(f".kpi-tile[data-kpi='metric:{world.metric_id}']")
     expect(orders.locator("[data-status=close]")).to_be_visible()
     conversations.locator("details.kpi-explain summary").click()
     expect(conversations.locator("details.kpi-explain p").first).to_be_visible()
+    expect(conversations.locator("details.kpi-explain summary")).to_have_text("Wat betekent dit?")
     assert_accessible(page)
 
     # Per quarter: the same skeleton, with quarters.
@@ -84,6 +90,7 @@ def test_manager_opens_the_dashboard_downloads_the_csv_and_prints(make, dbs, new
     page.locator("a[href*='/print']").click()
     expect(page).to_have_url(re.compile(r"/print\?"))
     expect(page.locator(".kpi-print-rules")).to_be_visible()
+    expect(page.locator("#rules-heading")).to_have_text("Privacyregels van dit overzicht")
     expect(page.locator(".kpi-print-table").first).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")
@@ -95,5 +102,8 @@ def test_manager_opens_the_dashboard_downloads_the_csv_and_prints(make, dbs, new
     page.goto(f"{base}/teams/{world.small_id}")
     expect(page.locator("[data-hidden-group]")).to_be_visible()
     expect(page.locator(".kpi-tile .kpi-value .suppressed")).to_have_count(10)
+    expect(page.locator(".kpi-tile .kpi-value .suppressed").first).to_have_text(
+        "te weinig om te tonen"
+    )
     assert_accessible(page)
     assert errors == []
