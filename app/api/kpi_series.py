@@ -2,7 +2,10 @@
 the same figures, targets and statuses the dashboard shows (``dashboard.build_tiles``).
 
 A group with too few people (PRODUCT §4.5) has ``value`` null and ``suppressed`` true in
-every cell, and no number of people either: nothing drills down to individuals.
+every cell, and no number of people either: nothing drills down to individuals. A KPI
+counted only for the whole organisation (``org_only``: talks with an ambassador) has for
+a team ``value`` and ``people`` null and the organisation's own figure in
+``company_average``.
 """
 
 from __future__ import annotations
@@ -72,12 +75,15 @@ def team_series(org, team_id: int, kind: PeriodKind, today: date) -> dict[str, A
                 "unit": tile.kpi.unit,
                 "metric_unit": tile.kpi.metric_unit or None,
                 "higher_is_better": tile.kpi.higher_is_better,
+                "org_only": tile.kpi.org_only,
                 "series": [
                     {
                         "period": point.period.token,
                         "value": None if point.suppressed else _number(point.value),
                         "suppressed": point.suppressed,
-                        "people": None if point.suppressed else point.figure.people,
+                        "people": None
+                        if point.suppressed or tile.kpi.org_only
+                        else point.figure.people,
                         "target": _number(point.target),
                         "status": None if point.suppressed else point.status,
                         "company_average": _number(point.average),

@@ -186,22 +186,41 @@ SCHEMAS = {
             "type": "boolean",
             "description": "Too few people to show (fewer than min_group_size).",
         },
-        people=_nullable("integer", description="People counted; null when suppressed."),
+        people=_nullable(
+            "integer",
+            description="People counted; null when suppressed or for an org_only KPI.",
+        ),
         target=_nullable("number"),
         status={"enum": ["on_track", "close", "behind", None]},
         company_average=_nullable(
-            "number", description="The organisation's figure (scaled to the team for counts)."
+            "number",
+            description="The organisation's figure (scaled to the team for counts, not for "
+            "an org_only KPI).",
         ),
         company_average_suppressed={"type": "boolean"},
     ),
     "Kpi": _object(
-        ["key", "section", "label", "unit", "metric_unit", "higher_is_better", "series"],
+        [
+            "key",
+            "section",
+            "label",
+            "unit",
+            "metric_unit",
+            "higher_is_better",
+            "org_only",
+            "series",
+        ],
         key={"type": "string", "description": "A development KPI, or metric:<id>."},
         section={"enum": ["development", "production"]},
         label={"type": "string"},
         unit={"enum": ["share", "hours", "count", "metric"]},
         metric_unit=_nullable("string"),
         higher_is_better={"type": "boolean"},
+        org_only={
+            "type": "boolean",
+            "description": "Counted only for the whole organisation (talks with an "
+            "ambassador): a team's value is null, company_average is the organisation's.",
+        },
         series={"type": "array", "items": _ref("Point")},
     ),
     "Period": _object(

@@ -1,10 +1,15 @@
 """The development KPIs (K1): what each one counts, and how to explain it in plain words.
 
 Every KPI is computed per group (the organisation, a unit, a team) and period (a month or
-a quarter) over "the people" of the group: everyone whose membership is active on the
-period's last day (or was switched off after it) and started on or before it. A person
-who left during the period is not counted. People count in the team they are in now.
-Production KPIs (K2) use the key ``metric:<id>`` and are defined by the company.
+a quarter). Shares (conversations, participation, goals) are measured on the period's last
+day, over the people there on that day: active, or switched off after it, and started on
+or before it (a quarter's share is its last month's population). Hours and counts
+(``FLOW``) are counted over the period, over everyone who was a member at some time in
+it, so the months of a quarter add up exactly to the quarter and a leaver's own numbers
+never fall out of "quarter minus its months". People count in the team they are in now.
+Ambassador contacts (``ORG_ONLY``) are counted only for the whole organisation, never per
+team or unit, so nobody can work out who talked to an ambassador. Production KPIs (K2)
+use the key ``metric:<id>`` and are defined by the company.
 """
 
 from __future__ import annotations
@@ -31,12 +36,17 @@ class KpiDef:
     what: Any  # what this means (lazy_gettext, B1)
     why: Any  # why it matters
     example: Any
+    # Counted only for the whole organisation: a team or unit shows ``org_only_note``
+    # and the company's figure, never a number of its own.
+    org_only: bool = False
+    org_only_note: Any = ""
 
 
 # Shown under every explanation.
 PEOPLE_NOTE = _l(
-    "We count the people who were in the team on the last day of the period. "
-    "Someone who left during the period does not count. "
+    "A share (like development conversations) is about the people who were in the team "
+    "on the last day of the period. Hours and numbers (like feedback) are about everyone "
+    "who was in the team at some time during the period, also someone who left or joined. "
     "People count in the team they are in now."
 )
 PRIVACY_NOTE = _l(
@@ -79,7 +89,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
         higher_is_better=True,
         what=_l(
             "The hours people learned during work time in this period, per full-time job. "
-            "Someone who works half-time counts as half a job."
+            "Someone who works half-time counts as half a job. "
+            "Someone who joined or left during the period counts with their whole job."
         ),
         why=_l("It shows how much time the company gives people to learn."),
         example=_l("20 hours by 4 full-time jobs: 5.0 hours per full-time job."),
@@ -91,7 +102,8 @@ CATALOGUE: tuple[KpiDef, ...] = (
         higher_is_better=True,
         what=_l(
             "The hours people learned in their own time in this period, per full-time job. "
-            "Someone who works half-time counts as half a job."
+            "Someone who works half-time counts as half a job. "
+            "Someone who joined or left during the period counts with their whole job."
         ),
         why=_l(
             "It shows how much people want to learn. "
@@ -152,19 +164,29 @@ CATALOGUE: tuple[KpiDef, ...] = (
         unit=Unit.count,
         higher_is_better=True,
         what=_l(
-            "How many talks the people booked with a learning ambassador in this period. "
-            "Cancelled talks do not count. We never show who talked to an ambassador."
+            "How many talks people of the company booked with a learning ambassador in this "
+            "period. Cancelled talks do not count."
         ),
         why=_l(
             "An ambassador helps colleagues to take a first step in learning. "
             "Talks show that people find the way to that help."
         ),
-        example=_l("The team booked 3 talks with an ambassador in March."),
+        example=_l("People of the company booked 12 talks with an ambassador in March."),
+        org_only=True,
+        org_only_note=_l(
+            "Talks with an ambassador are only counted for the whole company, "
+            "never for a team or department. So nobody can work out who talked to one."
+        ),
     ),
 )
 
 BY_KEY: dict[str, KpiDef] = {k.key: k for k in CATALOGUE}
 KPI_KEYS: tuple[str, ...] = tuple(BY_KEY)
+# Counted only for the whole organisation (a team or unit has no number of its own).
+ORG_ONLY: tuple[str, ...] = tuple(k.key for k in CATALOGUE if k.org_only)
+# Counted over everyone who was a member at some time in the period (the others are
+# shares over the people on the period's last day).
+FLOW: tuple[str, ...] = ("hours_work", "hours_own", "successes", "feedback", "skills_confirmed")
 
 
 def get(key: str) -> KpiDef | None:

@@ -7,10 +7,12 @@ number of teams, periods and people, so a page or a tile is too. Nothing here na
 person: a group is shown only as totals, and a group with too few people only as "too few
 to show" (the engine decides which, ``suppression.py``).
 
-The company average is the organisation's own figure. For a count (successes, feedback,
-talks) and a production figure that adds up over teams, the organisation's total is not
+The company average is the organisation's own figure. For a count (successes, feedback)
+and a production figure that adds up over teams, the organisation's total is not
 comparable with one team's: it is scaled to the group's number of people ("for a group
-this size").
+this size"). A KPI counted only for the whole company (``org_only``: talks with an
+ambassador) has no figure and no target for a team or unit: its tile says so and shows
+the company's own figure, not scaled.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from .groups import ORG_KEY, Group, org_groups, team_key
 from .metrics import metrics_of
 from .models import Aggregation, PeriodKind, ProductionMetric
 from .periods import Period, last_periods, parse_period, period_of
-from .suppression import suppressed_groups
 
 TREND_LENGTH = 12
 # How far back the period choice goes (the trend of the oldest choice goes further back).
@@ -58,6 +59,8 @@ class Kpi:
     example: str = ""
     metric_unit: str = ""  # a production metric's own unit ("orders", "%")
     adds_up: bool = False  # a count or a summed metric: the average is scaled to the group
+    org_only: bool = False  # counted only for the whole company (catalogue.KpiDef)
+    org_only_note: str = ""  # why, for a team's or unit's tile
 
     @property
     def anchor(self) -> str:
@@ -75,7 +78,9 @@ def development_kpis(keys: Sequence[str] | None = None) -> list[Kpi]:
             what=str(d.what),
             why=str(d.why),
             example=str(d.example),
-            adds_up=d.unit == Unit.count,
+            adds_up=d.unit == Unit.count and not d.org_only,
+            org_only=d.org_only,
+            org_only_note=str(d.org_only_note),
         )
         for d in catalogue.CATALOGUE
         if keys is None or d.key in keys
@@ -226,7 +231,7 @@ def _average(kpi: Kpi, own: Figure, org: Figure | None) -> tuple[float | None, b
         return None, True
     if org.value is None:
         return None, False
-    if kpi.adds_up:
+    if kpi.adds_up:  # (not an org_only KPI: the company's figure is shown as it is)
         if not org.people or own.suppressed:
             return None, False
         return org.value * own.people / org.people, False
@@ -267,6 +272,8 @@ def build_tiles(
             )
             average, average_hidden = _average(kpi, own, org_figure)
             target = goals.get((group.key, kpi.key, period.token))
+            if kpi.org_only and group.key != ORG_KEY:
+                target = None  # a team has no figure of its own to compare
             status = None
             if own.value is not None and target is not None:
                 status = targets.status(own.value, target, kpi.higher_is_better)
@@ -327,8 +334,10 @@ def hidden_groups(org, groups: list[Group], period: Period, today: date) -> set[
 
 def _hidden_and_people(org, groups: list[Group], period: Period, today: date):
     populations = dev_kpis.group_populations(org, groups, [period], today)
-    people = {g.key: populations.get((g.key, period.token), 0) for g in groups}
-    return suppressed_groups(people, groups, org.min_group_size), people
+    hidden = dev_kpis.hidden_groups(populations, groups, period.token, org.min_group_size)
+    # The people on the last day: never more than the members, so "too small" by either.
+    people = {g.key: dev_kpis.head_count(populations, (g.key, period.token)).people for g in groups}
+    return hidden, people
 
 
 # --- overview -------------------------------------------------------------------------

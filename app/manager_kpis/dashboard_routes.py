@@ -177,7 +177,14 @@ def org_export():
 def _print(kpi_team_id: int | None):
     groups, group = _group_or_404(kpi_team_id)
     board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
-    return _committed(render_template("manager_kpis/print.html", board=board, printed_on=_today()))
+    return _committed(
+        render_template(
+            "manager_kpis/print.html",
+            board=board,
+            printed_on=_today(),
+            people_note=catalogue.PEOPLE_NOTE,
+        )
+    )
 
 
 @bp.get("/teams/<int:kpi_team_id>/print")

@@ -7,20 +7,30 @@ statement for every KPI but one, and one for ambassador conversations. Python on
 up the rows per team along the tree and applies the privacy rule. Closed periods are
 read from and written to ``kpi_cache`` (``cache.py``).
 
-What each KPI counts is in ``catalogue.py``; "the people" of a group and period are
-those there on the period's last day (today for the open period), in their current team.
+What each KPI counts is in ``catalogue.py``. Every group and period has two head counts
+(``HeadCount``): the people there on the period's last day (today for the open period),
+over whom the snapshot KPIs (conversations, participation, goals) are shares, and the
+members at some time in the period, over whom the flow KPIs (hours, successes, feedback,
+confirmed skills) are counted; people count in their current team. A group is hidden
+when either count is under k, and the rule against subtraction holds for both
+(``suppression.py``).
+
+Ambassador contacts are counted only for the whole organisation (``catalogue.ORG_ONLY``):
+a team or unit gets an empty figure that the dashboard shows as "only counted for the
+whole company".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from ..extensions import db
 from . import cache
-from .catalogue import KPI_KEYS
-from .dev_kpi_sql import make_bounds, population_rows, team_rows
+from .catalogue import KPI_KEYS, ORG_ONLY
+from .dev_kpi_sql import FACTS, make_bounds, population_rows, team_rows
 from .dev_kpi_talks import ambassador_totals
 from .figures import Figure
 from .groups import ORG_KEY, Group, org_groups, team_key
@@ -28,21 +38,17 @@ from .periods import Period
 from .suppression import suppressed_groups
 
 Cell = tuple[str, str]  # (group key, period token)
-Populations = dict[Cell, int]
+
+
+class HeadCount(NamedTuple):
+    people: int  # on the period's last day (snapshot KPIs; a figure's "people")
+    members: int  # at some time in the period (flow KPIs)
+
+
+Populations = dict[Cell, HeadCount]
 
 # The sums per team and period that ``team_rows`` returns, in this order.
-SUMS = (
-    "people",
-    "fte",
-    "conversations",
-    "active",
-    "minutes_work",
-    "minutes_own",
-    "goals",
-    "successes",
-    "feedback",
-    "confirmed",
-)
+SUMS = ("people", "members", "fte", *FACTS)
 
 
 def compute(
@@ -86,9 +92,9 @@ def _period(periods: Iterable[Period], token: str) -> Period:
 def group_populations(
     org, groups: Sequence[Group] | None, periods: Sequence[Period], today: date
 ) -> Populations:
-    """(group key, period token) -> number of people, for EVERY group of the organisation
+    """(group key, period token) -> ``HeadCount``, for EVERY group of the organisation
     (``groups`` is not needed: the suppression rule needs the siblings and parents of the
-    groups shown, so pass the whole tree, ``org_groups``, to ``suppressed_groups``).
+    groups shown, so pass the whole tree, ``org_groups``, to ``hidden_groups``).
     Two statements (the tree, the head counts)."""
     return _populations(org, org_groups(org.id, org.name), periods, today)
 
@@ -96,19 +102,44 @@ def group_populations(
 def _populations(org, tree, periods, today) -> Populations:
     bounds = make_bounds(org, periods, today)
     rows = db.session.execute(population_rows(org.id, bounds)).all()
-    sums = _roll_up(tree, [(team, pidx, (n,)) for team, pidx, n in rows], 1)
-    return {(key, bounds[pidx].period.token): int(v[0]) for (key, pidx), v in sums.items()}
+    sums = _roll_up(tree, [(team, pidx, (n, f)) for team, pidx, n, f in rows], 2)
+    return {
+        (key, bounds[pidx].period.token): HeadCount(int(v[0]), int(v[1]))
+        for (key, pidx), v in sums.items()
+    }
+
+
+def head_count(populations: Mapping[Cell, HeadCount | int], cell: Cell) -> HeadCount:
+    """A cell's head counts; a plain number counts as both (a missing cell: nobody)."""
+    value = populations.get(cell, 0) or 0
+    return value if isinstance(value, HeadCount) else HeadCount(int(value), int(value))
+
+
+def hidden_groups(
+    populations: Mapping[Cell, HeadCount | int], tree: Sequence[Group], token: str, k: int
+) -> set[str]:
+    """The keys of the groups shown as "too few to show" in the period ``token``: under k
+    by either head count, or hidden against subtraction by either (``suppression.py``)."""
+    counts = {g.key: head_count(populations, (g.key, token)) for g in tree}
+    return suppressed_groups(
+        [
+            {key: c.people for key, c in counts.items()},
+            {key: c.members for key, c in counts.items()},
+        ],
+        tree,
+        k,
+    )
 
 
 def hidden_cells(org, periods: Sequence[Period], today: date) -> set[Cell]:
     """The (group key, period token) cells to show as "too few to show" (two statements)."""
     tree = org_groups(org.id, org.name)
     pops = _populations(org, tree, periods, today)
-    hidden: set[Cell] = set()
-    for p in periods:
-        by_key = {g.key: pops.get((g.key, p.token), 0) for g in tree}
-        hidden |= {(key, p.token) for key in suppressed_groups(by_key, tree, org.min_group_size)}
-    return hidden
+    return {
+        (key, p.token)
+        for p in periods
+        for key in hidden_groups(pops, tree, p.token, org.min_group_size)
+    }
 
 
 def _roll_up(tree: Sequence[Group], rows, width: int) -> dict[tuple[str, int], list[float]]:
@@ -135,27 +166,38 @@ def _compute_cells(org, periods: Sequence[Period], today: date) -> dict[Cell, di
     """Every group of the organisation, for ``periods``: {(group key, token): {kpi: Figure}}."""
     tree = org_groups(org.id, org.name)
     bounds = make_bounds(org, periods, today)
-    rows = db.session.execute(team_rows(org.id, bounds)).all()
+    statement = team_rows(org.id, bounds)
+    rows = db.session.execute(statement).all() if statement is not None else []
     sums = _roll_up(tree, [(r[0], r[1], r[2:]) for r in rows], len(SUMS))
-    talks = ambassador_totals(org.id, [g.team_id or 0 for g in tree], bounds)
+    talks = ambassador_totals(org, bounds)
     k = org.min_group_size
     cells: dict[Cell, dict[str, Figure]] = {}
     for b in bounds:
-        people = {
-            g.key: int(sums[(g.key, b.idx)][0]) if (g.key, b.idx) in sums else 0 for g in tree
+        counts = {
+            (g.key, b.period.token): HeadCount(int(v[0]), int(v[1]))
+            for g in tree
+            if (v := sums.get((g.key, b.idx)))
         }
-        hidden = suppressed_groups(people, tree, k)
-        for gidx, group in enumerate(tree):
-            values = dict(zip(SUMS, sums.get((group.key, b.idx), [0.0] * len(SUMS)), strict=True))
-            talk = talks.get((gidx, b.idx))
+        hidden = hidden_groups(counts, tree, b.period.token, k)
+        for group in tree:
             cell = (group.key, b.period.token)
-            # The function leaves the number out for a group under k; if it disagrees
-            # with the head count here (k changed in between), show nothing either.
-            talk_missing = talk is None or talk[1] is None
-            if group.key in hidden or (talk_missing and values["people"] >= k):
+            if group.key in hidden:
                 cells[cell] = {kpi: Figure.hidden() for kpi in KPI_KEYS}
                 continue
-            cells[cell] = _figures(values, talk[1] if talk else 0)
+            values = dict(zip(SUMS, sums.get((group.key, b.idx), [0.0] * len(SUMS)), strict=True))
+            figures = _figures(values)
+            if group.key == ORG_KEY:
+                # The function leaves the number out for fewer than k members (or a
+                # period it does not count): "too few to show".
+                contacts = talks.get(b.idx)
+                figures["ambassador_contacts"] = (
+                    Figure.hidden()
+                    if contacts is None
+                    else _count(float(contacts), int(values["members"]))
+                )
+            else:  # counted only for the whole organisation: no number, not hidden
+                figures.update({kpi: Figure(None, 0) for kpi in ORG_ONLY})
+            cells[cell] = figures
     return cells
 
 
@@ -172,16 +214,16 @@ def _count(n: float, people: int) -> Figure:
     return Figure(n, people, n)
 
 
-def _figures(v: dict[str, float], talks: int) -> dict[str, Figure]:
-    n = int(v["people"])
+def _figures(v: dict[str, float]) -> dict[str, Figure]:
+    """Shares over the people on the last day; hours and counts over the members."""
+    n, members = int(v["people"]), int(v["members"])
     return {
         "conversations": _share(v["conversations"], n),
         "participation": _share(v["active"], n),
-        "hours_work": _per_fte(v["minutes_work"], v["fte"], n),
-        "hours_own": _per_fte(v["minutes_own"], v["fte"], n),
+        "hours_work": _per_fte(v["minutes_work"], v["fte"], members),
+        "hours_own": _per_fte(v["minutes_own"], v["fte"], members),
         "goals": _share(v["goals"], n),
-        "successes": _count(v["successes"], n),
-        "feedback": _count(v["feedback"], n),
-        "skills_confirmed": _count(v["confirmed"], n),
-        "ambassador_contacts": _count(float(talks), n),
+        "successes": _count(v["successes"], members),
+        "feedback": _count(v["feedback"], members),
+        "skills_confirmed": _count(v["confirmed"], members),
     }

@@ -4,7 +4,9 @@ The CSV file follows the app's other CSV files: UTF-8 with a byte order mark (so
 reads it as UTF-8), in Dutch with ";" between cells and a decimal comma (as Dutch Excel
 expects), in English with ",". Text that a spreadsheet would run as a formula (it starts
 with =, +, - or @) gets a leading apostrophe. A hidden figure is written as "too few to
-show", never as a number.
+show", never as a number. A figure counted only for the whole company (talks with an
+ambassador) is written for a team or department as "only counted for the whole company",
+with the company's figure in the company column.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def _unit(kpi: Kpi) -> str:
 
 def _row(board: Dashboard, kpi: Kpi, point: Point) -> list[str]:
     too_few = _("too few to show")
+    if kpi.org_only and not board.is_org and not point.suppressed:
+        return [
+            safe_text(board.group.name),
+            point.period.token,
+            safe_text(point.period.label()),
+            safe_text(kpi.label),
+            _("only counted for the whole company"),
+            safe_text(_unit(kpi)),
+            "",
+            "",
+            too_few if point.average_hidden else _number(kpi, point.average),
+        ]
     return [
         safe_text(board.group.name),
         point.period.token,
@@ -115,6 +129,9 @@ def series(board: Dashboard) -> dict:
                 "unit": tile.kpi.unit,
                 "metric_unit": tile.kpi.metric_unit,
                 "higher_is_better": tile.kpi.higher_is_better,
+                # No figure of its own for a team or department: "company_average" is
+                # the whole company's figure.
+                "org_only": tile.kpi.org_only,
                 "points": [
                     {
                         "period": point.period.token,

@@ -25,14 +25,14 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..timeutil import org_today
 from .catalogue import metric_key
-from .dev_kpis import group_populations
+from .dev_kpis import HeadCount, group_populations, head_count, hidden_groups
 from .figures import Figure
 from .groups import Group, org_groups
 from .models import Aggregation, ProductionMetric, ProductionValue
 from .periods import Period
-from .suppression import suppressed_groups
 
-Populations = Mapping[tuple[str, str], int]  # (group key, period token) -> people
+# (group key, period token) -> dev_kpis.HeadCount (or one number for both counts)
+Populations = Mapping[tuple[str, str], HeadCount | int]
 
 
 def months_of(period: Period) -> list[date]:
@@ -165,12 +165,8 @@ def compute(
     values = values_by_team_month(org.id, [m.id for m in metrics], first, last)
     teams_of = team_sets(tree)
     k = org.min_group_size
-    hidden_by_token = {
-        p.token: suppressed_groups(
-            {g.key: populations.get((g.key, p.token), 0) for g in tree}, tree, k
-        )
-        for p in periods
-    }
+    # Hidden as the development KPIs are: by either head count (``dev_kpis``).
+    hidden_by_token = {p.token: hidden_groups(populations, tree, p.token, k) for p in periods}
     months = sorted({m for p in periods for m in months_of(p)})
     wanted = {g.key: teams_of.get(g.key, frozenset()) for g in groups}
     figures: dict[tuple[str, str, str], Figure] = {}
@@ -180,7 +176,7 @@ def compute(
         for period in periods:
             hidden = hidden_by_token[period.token]
             for group in groups:
-                people = int(populations.get((group.key, period.token), 0) or 0)
+                people = head_count(populations, (group.key, period.token)).people
                 if group.key in hidden:
                     figures[(group.key, key, period.token)] = Figure.hidden(people)
                     continue

@@ -20,9 +20,10 @@ MONTHS_BACK, MONTHS_AHEAD = 12, 12
 NOTE_MAX = 300
 
 
-def kpi_choices(metrics: list[ProductionMetric]) -> list[tuple[str, str]]:
-    """Development KPIs from the catalogue, then the switched-on production metrics."""
-    return [(k.key, str(k.label)) for k in catalogue.CATALOGUE] + [
+def kpi_choices(metrics: list[ProductionMetric], all_teams: bool = True) -> list[tuple[str, str]]:
+    """Development KPIs from the catalogue, then the switched-on production metrics. A KPI
+    counted only for the whole company needs the choice "All teams"."""
+    return [(k.key, str(k.label)) for k in catalogue.CATALOGUE if all_teams or not k.org_only] + [
         (catalogue.metric_key(m.id), m.name) for m in metrics
     ]
 
@@ -56,7 +57,7 @@ class TargetForm(FlaskForm):
         today: date,
         all_teams: bool,
     ) -> TargetForm:
-        self.kpi.choices = kpi_choices(metrics)
+        self.kpi.choices = kpi_choices(metrics, all_teams)
         self.team.choices = ([(ALL_TEAMS_CHOICE, str(_l("All teams")))] if all_teams else []) + [
             (str(team_id), name) for team_id, name in teams
         ]
@@ -72,6 +73,11 @@ class TargetForm(FlaskForm):
     def validate_team(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a team from the list."))
+        kpi = catalogue.get(self.kpi.data or "")
+        if kpi is not None and kpi.org_only and field.data != ALL_TEAMS_CHOICE:
+            raise ValidationError(
+                _l('This figure is only counted for the whole company. Choose "All teams".')
+            )
 
     def validate_valid_from(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:

@@ -42,7 +42,13 @@ def _adds_up(org_id: int, kpi_keys: Iterable[str]) -> set[str]:
     """The keys whose figure is a sum over teams: counts, and summed metrics (at most one
     query, only when metric keys are asked for)."""
     keys = set(kpi_keys)
-    adding = {k for k in keys if (d := catalogue.get(k)) and d.unit == catalogue.Unit.count}
+    # (A count of the whole company only, ``org_only``, is not a sum over teams: a target
+    # for all teams is the company's own.)
+    adding = {
+        k
+        for k in keys
+        if (d := catalogue.get(k)) and d.unit == catalogue.Unit.count and not d.org_only
+    }
     metric_ids = {int(k.partition(":")[2]) for k in keys if catalogue.is_metric_key(k)}
     if metric_ids:
         summed = db.session.scalars(

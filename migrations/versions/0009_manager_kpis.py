@@ -14,69 +14,80 @@ from app.rls import ORG_MATCH, disable_org_rls, enable_org_rls
 
 TABLES = ('api_tokens', 'kpi_cache', 'production_metrics', 'kpi_targets', 'production_values')
 
-# Ambassador conversations booked by the people of each group and period (K1), for the
-# manager KPIs. Conversations are readable only by the two people in them, so this runs as
-# the owner; it counts only in an organisation of app.org_ids and returns sums per group
-# and period, never a row or a person: a group is a team and every team below it (root
-# 0: the whole organisation), and a group of fewer than the organisation's
-# min_group_size people gets no number. Groups and periods are numbered from 1 in the
-# order given; the people of a period are those there on its last day (as dev_kpis).
-# People and talks are rows of one union added up per person (no join of the two: fresh
-# statistics made that a nested loop of seconds).
+# Ambassador conversations for the manager KPIs (K1), for the WHOLE organisation only,
+# never per team, day or person. Conversations are readable only by the two people in
+# them (PRODUCT 4.1), so this runs as the owner and trusts none of its arguments but the
+# organisation, which must be one of app.org_ids: it takes the first days of months or
+# quarters (p_kind), ignores a start that is not the first day of one or that lies after
+# today (in the organisation's time zone), works out each period's last day (its end, or
+# today while it is open) and its times itself, and counts every conversation booked in
+# the period that is not cancelled (so months add up exactly to their quarter). The
+# number is left out (NULL) unless at least the organisation's min_group_size people
+# were members at some time in the period. Periods are numbered from 1 in the order
+# given (a rejected start gets no row).
 AMBASSADOR_CONTACTS_FUNCTION = """
-CREATE OR REPLACE FUNCTION kpi_ambassador_contacts(
-  p_org_id int, p_roots int[], p_firsts date[], p_lasts date[], p_cutoffs timestamptz[])
-RETURNS TABLE (group_idx int, period_idx int, people bigint, contacts bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-  WITH RECURSIVE
-  g AS (
-    SELECT r.ord::int AS gidx, r.root
-      FROM unnest(p_roots) WITH ORDINALITY AS r(root, ord)
+CREATE OR REPLACE FUNCTION kpi_ambassador_contacts(p_org_id int, p_kind text, p_starts date[])
+RETURNS TABLE (period_idx int, contacts bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+  v_zone text;
+  v_k int;
+  v_today date;
+  v_step interval;
+BEGIN
+  IF p_kind = 'month' THEN
+    v_step := interval '1 month';
+  ELSIF p_kind = 'quarter' THEN
+    v_step := interval '3 months';
+  ELSE
+    RETURN;
+  END IF;
+  SELECT o.timezone, o.min_group_size INTO v_zone, v_k
+    FROM organisations o
+   WHERE o.id = p_org_id AND """ + ORG_MATCH.replace("org_id", "o.id", 1) + """;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  BEGIN
+    v_today := (now() AT TIME ZONE v_zone)::date;
+  EXCEPTION WHEN invalid_parameter_value THEN  -- a zone PostgreSQL does not know (as the app)
+    v_zone := 'Europe/Amsterdam';
+    v_today := (now() AT TIME ZONE v_zone)::date;
+  END;
+  RETURN QUERY
+  WITH p AS (
+    SELECT s.ord::int AS pidx, s.day AS p_first,
+           least((s.day + v_step)::date - 1, v_today) AS p_last
+      FROM unnest(p_starts) WITH ORDINALITY AS s(day, ord)
+     WHERE s.day IS NOT NULL
+       AND s.day = date_trunc(p_kind, s.day::timestamp)::date
+       AND s.day <= v_today
   ),
-  p AS (
-    SELECT u.ord::int AS pidx, u.f, u.l, u.c
-      FROM unnest(p_firsts, p_lasts, p_cutoffs) WITH ORDINALITY AS u(f, l, c, ord)
+  b AS (
+    SELECT p.pidx, p.p_first, p.p_last,
+           p.p_first::timestamp AT TIME ZONE v_zone AS from_ts,
+           (p.p_last + 1)::timestamp AT TIME ZONE v_zone AS cutoff
+      FROM p
   ),
-  closure AS (
-    SELECT gidx, root AS team_id FROM g WHERE root <> 0
-    UNION
-    SELECT closure.gidx, t.id FROM closure JOIN teams t ON t.parent_id = closure.team_id
-     WHERE t.org_id = p_org_id
+  members AS (
+    SELECT b.pidx, count(DISTINCT m.user_id) AS n
+      FROM b JOIN memberships m
+        ON m.org_id = p_org_id AND m.created_at < b.cutoff
+       AND (m.active OR m.disabled_at >= b.from_ts)
+     GROUP BY b.pidx
   ),
-  facts AS (
-    SELECT p.pidx, m.user_id, 1 AS member, m.team_id, 0 AS talk
-      FROM memberships m
-      JOIN p ON m.created_at < p.c AND (m.active OR m.disabled_at >= p.c)
-     WHERE m.org_id = p_org_id
-    UNION ALL
-    SELECT p.pidx, a.employee_id, 0, NULL, 1
-      FROM ambassador_conversations a
-      JOIN p ON a.booked_on >= p.f AND a.booked_on <= p.l
-     WHERE a.org_id = p_org_id AND a.status <> 'cancelled' AND """ + ORG_MATCH + """
-  ),
-  person AS (
-    SELECT pidx, max(member) AS member, max(team_id) AS team_id, sum(talk) AS n_talks
-      FROM facts GROUP BY pidx, user_id
-  ),
-  per_team AS (
-    SELECT pidx, team_id, count(*) AS n_people, sum(n_talks) AS n_talks
-      FROM person WHERE member = 1
-     GROUP BY pidx, team_id
-  ),
-  totals AS (
-    SELECT closure.gidx, per_team.pidx,
-           sum(per_team.n_people) AS n_people, sum(per_team.n_talks) AS n_talks
-      FROM per_team JOIN closure ON closure.team_id = per_team.team_id
-     GROUP BY closure.gidx, per_team.pidx
-    UNION ALL
-    SELECT g.gidx, per_team.pidx, sum(per_team.n_people), sum(per_team.n_talks)
-      FROM per_team JOIN g ON g.root = 0
-     GROUP BY g.gidx, per_team.pidx
+  talks AS (
+    SELECT b.pidx, count(*) AS n
+      FROM b JOIN ambassador_conversations a
+        ON a.org_id = p_org_id AND a.booked_on >= b.p_first AND a.booked_on <= b.p_last
+       AND a.status <> 'cancelled'
+     GROUP BY b.pidx
   )
-  SELECT t.gidx, t.pidx, t.n_people::bigint,
-         CASE WHEN t.n_people >= o.min_group_size THEN t.n_talks::bigint END
-    FROM totals t JOIN organisations o ON o.id = p_org_id
-   WHERE """ + ORG_MATCH.replace("org_id", "p_org_id", 1) + """
+  SELECT b.pidx,
+         CASE WHEN coalesce(members.n, 0) >= v_k THEN coalesce(talks.n, 0)::bigint END
+    FROM b LEFT JOIN members ON members.pidx = b.pidx LEFT JOIN talks ON talks.pidx = b.pidx
+   ORDER BY b.pidx;
+END
 $$
 """
 
@@ -211,7 +222,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(
-            "DROP FUNCTION IF EXISTS kpi_ambassador_contacts(int, int[], date[], date[], timestamptz[])"
+            "DROP FUNCTION IF EXISTS kpi_ambassador_contacts(int, text, date[])"
         )
     for table in TABLES:
         disable_org_rls(table)

@@ -1,5 +1,7 @@
 """Development KPIs equal hand-computed values for a seeded team (acceptance 1): one test
 per KPI, with the boundaries (day 90 vs day 91, someone who left mid-period, part-time).
+Someone who left mid-period is not one of the people of the period's shares (measured on
+its last day) but is a member in its hours and counts (counted over the period).
 
 Today is 15 May 2026; April 2026 is the (closed) period under test, in Amsterdam time.
 The organisation's k is 3, so a team of five shows its numbers.
@@ -144,14 +146,17 @@ def test_learning_hours_per_fte_in_work_and_own_time(app, dbs, make):
     log(dbs, org, p4, date(2026, 4, 13), 30, work=False)
     log(dbs, org, p1, date(2026, 3, 31), 600)  # March
     log(dbs, org, p1, date(2026, 5, 1), 600)  # May
-    log(dbs, org, gone, date(2026, 4, 2), 600)  # left in April: not counted
+    # Left in April: a member in April, with their hours and their whole FTE (1.0).
+    log(dbs, org, gone, date(2026, 4, 2), 600)
     dbs.commit()
     figures = compute(app, org)
     work = figures[(key(team), "hours_work", APRIL.token)]
     own = figures[(key(team), "hours_own", APRIL.token)]
-    assert work.numerator == pytest.approx(3.5) and work.denominator == pytest.approx(3.8)
-    assert work.value == pytest.approx(3.5 / 3.8, abs=1e-4)
-    assert own.value == pytest.approx(1.5 / 3.8, abs=1e-4)
+    assert work.numerator == pytest.approx(13.5) and work.denominator == pytest.approx(4.8)
+    assert work.value == pytest.approx(13.5 / 4.8, abs=1e-4) and work.people == 6
+    assert own.value == pytest.approx(1.5 / 4.8, abs=1e-4)
+    # The shares of April are over the five there on its last day.
+    assert figures[(key(team), "participation", APRIL.token)].people == 5
 
 
 def test_goals_open_on_the_last_day_or_reached_in_the_period(app, dbs, team):
@@ -262,7 +267,7 @@ def test_skills_confirmed_in_the_period(app, dbs, make, team):
     assert value(compute(app, org), key(team), "skills_confirmed") == 2
 
 
-def test_ambassador_contacts_booked_in_the_period(app, dbs, make, team):
+def test_ambassador_contacts_booked_in_the_period_for_the_whole_company(app, dbs, make, team):
     org, team, (p0, p1, p2, p3, p4) = team
     ambassador = make.member(org, roles=["ambassador"])
 
@@ -286,6 +291,9 @@ def test_ambassador_contacts_booked_in_the_period(app, dbs, make, team):
     talk(p3, date(2026, 3, 31), TalkStatus.held)
     dbs.commit()
     figures = compute(app, org, (APRIL, MAY))
-    assert value(figures, key(team), "ambassador_contacts") == 2
-    assert value(figures, key(team), "ambassador_contacts", MAY) == 1
-    assert value(figures, "org", "ambassador_contacts") == 2  # the ambassador booked none
+    assert value(figures, "org", "ambassador_contacts") == 2
+    assert value(figures, "org", "ambassador_contacts", MAY) == 1
+    # Never per team: the team's figure is empty, and not "too few to show" either.
+    for period in (APRIL, MAY):
+        figure = figures[(key(team), "ambassador_contacts", period.token)]
+        assert (figure.value, figure.people, figure.suppressed) == (None, 0, False)

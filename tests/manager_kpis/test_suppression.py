@@ -103,3 +103,55 @@ def test_no_shown_figure_minus_shown_figures_is_a_group_under_k():
                     below.append(child)
             rest = pops[g.key] - sum(pops[c] for c in below)
             assert rest == 0 or rest >= k, (seed, pops, sorted(hidden), g.key)
+
+
+def test_both_head_counts_are_guarded():
+    """Shares are over the people on the last day, hours and counts over everyone who was a
+    member in the period: every rule holds for each (the module docstring)."""
+    # C's one member left during the period: 0 people on the last day, 1 member. U minus A
+    # and B is nobody for the shares but the leaver for the counts: B is hidden too.
+    people = {"org": 22, "team:1": 12, "team:2": 6, "team:3": 6, "team:4": 0, "team:5": 10}
+    members = {**people, "org": 23, "team:1": 13, "team:4": 1}
+    assert suppressed_groups(people, _tree(), 5) == {"team:4"}
+    assert suppressed_groups([people, members], _tree(), 5) == {"team:4", "team:2", "team:3"}
+    # The reverse: 7 members directly in U (safe as a rest), 2 of them there on the last day.
+    people = {"org": 24, "team:1": 14, "team:2": 6, "team:3": 6, "team:4": 0, "team:5": 10}
+    members = {**people, "org": 29, "team:1": 19}
+    assert suppressed_groups(members, _tree(), 5) == {"team:4"}
+    assert suppressed_groups([people, members], _tree(), 5) == {"team:4", "team:2"}
+
+
+def test_no_rest_under_k_for_either_head_count():
+    """Random trees with members >= people per group: for both counts, whatever a reader
+    subtracts from a shown group, the rest is nobody or at least k; under k is hidden."""
+    for seed in range(300):
+        rng = random.Random(seed)
+        rows = [(t, f"t{t}", rng.choice([None, *range(1, t)])) for t in range(1, rng.randint(2, 8))]
+        groups = build_groups(rows, "Org")
+        kids: dict[str, list[str]] = {}
+        for g in groups[::-1]:
+            if g.parent_key is not None:
+                kids.setdefault(g.parent_key, []).append(g.key)
+        own = {g.key: rng.choice([0, 0, 1, 2, 3, 5, 6, 8]) for g in groups}
+        left = {g.key: rng.choice([0, 0, 0, 1, 2, 4]) for g in groups}
+        people, members = {}, {}
+        for g in groups[::-1]:  # children before parents
+            below = kids.get(g.key, ())
+            people[g.key] = own[g.key] + sum(people[c] for c in below)
+            members[g.key] = own[g.key] + left[g.key] + sum(members[c] for c in below)
+        k = rng.choice([3, 5])
+        hidden = suppressed_groups([people, members], groups, k)
+        for counts in (people, members):
+            for g in groups:
+                assert g.key in hidden or counts[g.key] >= k
+                if g.key in hidden:
+                    continue
+                below, todo = [], list(kids.get(g.key, ()))
+                while todo:
+                    child = todo.pop()
+                    if child in hidden:
+                        todo.extend(kids.get(child, ()))
+                    else:
+                        below.append(child)
+                rest = counts[g.key] - sum(counts[c] for c in below)
+                assert rest == 0 or rest >= k, (seed, counts, sorted(hidden), g.key)

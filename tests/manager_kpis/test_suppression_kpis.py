@@ -1,19 +1,15 @@
 """A team smaller than k shows "too few to show" for every KPI and counts only inside its
 unit; a lowered k shows it; the next-smallest sibling hides it from subtraction
-(acceptance 2). The ambassador function itself gives nothing for a small group."""
+(acceptance 2). (The ambassador function's own rule: ``test_dev_kpis_talks.py``.)"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from app.extensions import db
 from app.manager_kpis.catalogue import KPI_KEYS
-from app.manager_kpis.dev_kpi_sql import make_bounds
-from app.manager_kpis.dev_kpi_talks import ambassador_totals
 from app.orgs.models import Organisation
-from app.tenancy import org_context
 
-from .dev_kpi_seed import APRIL, TODAY, add_people, compute
+from .dev_kpi_seed import APRIL, add_people, compute
 from .test_dev_kpis import log
 
 
@@ -54,21 +50,3 @@ def test_a_team_under_k_is_hidden_everywhere_but_in_its_unit(app, dbs, make):
     shown = figures[(keys["small"], "participation", APRIL.token)]
     assert (shown.suppressed, shown.value, shown.people) == (False, 1.0, 4)
     assert not any(f.suppressed for f in figures.values())
-
-
-def test_the_ambassador_function_gives_no_number_for_a_small_group(app, dbs, make):
-    org = make.org(min_group_size=5)
-    small = make.team(org)
-    big = make.team(org)
-    add_people(dbs, org, 2, small)
-    add_people(dbs, org, 5, big)
-    with app.app_context(), org_context((org.id,)):
-        bounds = make_bounds(org, [APRIL], TODAY)
-        totals = ambassador_totals(org.id, [small.id, big.id, 0], bounds)
-        db.session.remove()
-    assert totals == {(0, 0): (2, None), (1, 0): (5, 0), (2, 0): (7, 0)}
-    # Outside the organisation's context it counts nothing at all.
-    with app.app_context(), org_context((org.id + 1000,)):
-        bounds = make_bounds(org, [APRIL], TODAY)
-        assert ambassador_totals(org.id, [big.id, 0], bounds) == {}
-        db.session.remove()
