@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -29,7 +31,7 @@ def seeded(app):
 
 
 def test_demo_has_the_promised_shape_and_seeding_twice_changes_nothing(
-    app, seeded, dbs, owner_engine, table_names
+    app, seeded, dbs, owner_engine, table_names, client
 ):
     # Seeding is slow (a PIN hash per worker), so one test checks both.
     assert seeded.startswith("Demo data added")
@@ -95,6 +97,7 @@ def test_demo_has_the_promised_shape_and_seeding_twice_changes_nothing(
     )
     assert ambassadors >= 3  # two colleagues and Sanne from the union
     _check_kpi_history(dbs, vandijk, teams)
+    _check_kpi_dashboards(client, dbs, teams)
 
 
 def _check_kpi_history(dbs, vandijk, teams) -> None:
@@ -222,3 +225,29 @@ def test_demo_reports_show_numbers_of_the_last_quarter(seeded, client, dbs):
         )
     ).all()
     assert intros and all("leerambassadeur van de vakbond" in intro for intro in intros)
+
+
+def _check_kpi_dashboards(client, dbs, teams) -> None:
+    """The head of production sees the maintenance team only inside Productie; the
+    warehouse's trend has a figure for every month (no month too small to show)."""
+    from tests.conftest import login
+    from tests.development.helpers_goals import english
+
+    def person(email):
+        return dbs.scalars(select(User).where(User.email == email)).one()
+
+    team = {t.name: t.id for t in teams}
+    login(client, person("hanneke.jonker@vandijk.example"))
+    english(client)
+    overview = client.get("/o/vandijk/manager_kpis/").get_data(as_text=True)
+    small = overview.split(f'data-group="team:{team["Technische dienst"]}"')[1].split("</tr>")[0]
+    assert "data-too-small" in small and "Productie" in small
+    unit = client.get(f"/o/vandijk/manager_kpis/teams/{team['Productie']}")
+    assert unit.status_code == 200 and "data-hidden-group" not in unit.get_data(as_text=True)
+
+    login(client, person("mark.manager@vandijk.example"))
+    english(client)
+    page = client.get(f"/o/vandijk/manager_kpis/teams/{team['Magazijn']}").get_data(as_text=True)
+    assert "Orders gepickt" in page and 'class="suppressed"' not in page
+    trend = page.split('id="trend-kpi-participation"')[1].split("</table>")[0]
+    assert len(re.findall(r'<td data-value="[0-9.]+">', trend)) >= 2 * 12  # team and company
