@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import statistics
 import sys
 import tempfile
@@ -231,6 +232,13 @@ def main() -> int:
     if not owner_url.startswith("postgresql"):
         raise SystemExit("PostgreSQL only (INSERT … SELECT generate_series)")
     folder = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
+    try:
+        return _run(args, owner_url, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(args, owner_url: str, folder: Path) -> int:
     app = create_app(
         {
             "SECRET_KEY": "bench",
