@@ -120,7 +120,8 @@ def data_purge(now_text: str | None) -> None:
 @scheduler_cli.command("run")
 def scheduler_run() -> None:
     """Run the scheduler until stopped (Ctrl-C or SIGTERM). Run exactly one: it plans
-    every active campaign on its schedule and purges expired data daily."""
+    every active campaign on its schedule, refreshes the running period's KPIs every 10
+    minutes and purges expired data daily."""
     from .nudges.scheduler import run_forever
 
     run_forever(current_app._get_current_object())
@@ -150,6 +151,30 @@ def scheduler_tick(now_text: str | None) -> None:
     planned = sum(line.result.rows for line in lines if line.result)
     failed = sum(line.result is None for line in lines)
     click.echo(f"{len(lines)} active campaigns, {planned} new nudges, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@scheduler_cli.command("kpis")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Pretend it is this moment (ISO 8601, e.g. 2026-01-31T12:00:00+00:00); for tests.",
+)
+def scheduler_kpis(now_text: str | None) -> None:
+    """Compute every company's figures of the running month and quarter once (what the
+    scheduler does every 10 minutes; for cron instead of `flask scheduler run`)."""
+    from .extensions import db
+    from .manager_kpis.refresh import refresh_all
+
+    results = refresh_all(_parse_now(now_text))
+    db.session.remove()
+    for r in results:
+        state = f"failed: {r.error}" if r.error else "skipped (locked)" if r.skipped else "ok"
+        click.echo(f"organisation {r.org_id}: {r.cells} figures stored, {state}")
+    failed = sum(bool(r.error) for r in results)
+    click.echo(f"{len(results)} companies, {failed} failed")
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -68,6 +68,9 @@ class Config:
     RATELIMIT_SKILL_REQUESTS = os.environ.get("LEERCULTUUR_RATELIMIT_SKILL_REQUESTS", "20 per hour")
     # Requests to the JSON API per token, across all its endpoints (P3).
     API_RATELIMIT = os.environ.get("LEERCULTUUR_API_RATELIMIT", "120 per minute")
+    # Manager KPIs: the figures of the running month and quarter are kept at most this
+    # many seconds (the scheduler refreshes them every 10 minutes); closed periods exactly.
+    KPI_OPEN_PERIOD_MAX_AGE = _int("LEERCULTUUR_KPI_OPEN_PERIOD_MAX_AGE", 900)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -1,9 +1,12 @@
 """Drop cached KPI periods (``kpi_cache``) when a row they count changes.
 
 * ``before_flush``: new, changed and deleted objects of the models the KPIs count. The
-  organisation's cached periods that end on or after the earliest date the change
+  organisation's cached closed periods that end on or after the earliest date the change
   touches are deleted (old and new values both count: an entry moved from March to May
-  changes both months). Membership and team changes touch every period.
+  changes both months). The running period's row stays: it only lives a few minutes
+  (``cache.py``), and in a large company a change comes every minute. Membership, team
+  and time zone changes touch every period: all the organisation's rows go, running ones
+  too.
 * ``do_orm_execute``: bulk UPDATE and DELETE statements on those models (they skip the
   unit of work). One SELECT reads, per organisation, the earliest date of the rows the
   statement will touch; new values set by an UPDATE count too.
@@ -30,9 +33,7 @@ from ..development.skills_models import PersonSkill, SkillConfirmation
 from ..feed.models import SuccessPost
 from ..feedback.models import Feedback
 from ..orgs.models import Membership, Organisation, Team
-from .cache import invalidate
-
-EVERYTHING = date.min
+from .cache import EVERYTHING, invalidate
 
 
 @dataclass(frozen=True)

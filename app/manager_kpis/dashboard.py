@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from . import catalogue, dev_kpis, production, targets
+from . import catalogue, dev_kpis, freshness, production, targets
 from .catalogue import Unit
 from .dashboard_format import (  # noqa: F401 (re-exported: other features format with these)
     chart_number,
@@ -155,6 +155,8 @@ class Point:
     status: str | None  # on_track / close / behind; None without a value or target
     average: float | None  # the company average; None: hidden, nothing, or this is the org
     average_hidden: bool = False
+    # Open period, development KPI: when the older of its figures (group, company) was computed.
+    computed_at: datetime | None = None
 
     @property
     def value(self) -> float | None:
@@ -182,6 +184,8 @@ class Board:
     group: Group
     parent: Group | None
     choice: PeriodChoice
+    # The open period: when the oldest development figure shown was computed; else None.
+    updated_at: datetime | None = None
 
     @property
     def is_org(self) -> bool:
@@ -246,18 +250,30 @@ def build_tiles(
     metrics: list[ProductionMetric],
     periods: list[Period],
     today: date,
+    now: datetime | None = None,
 ) -> list[Tile]:
     """A tile per KPI in ``kpis`` for ``group`` over ``periods``: the engine, production
-    and targets each run their fixed number of statements, for every group at once (the
-    rules against working out a small team need them all). Figures of closed periods
-    computed now are added to the cache: the caller commits (after rendering, so that
-    nothing loaded for the page expires first)."""
+    and targets each run a fixed number of statements (the engines work over the whole
+    tree: the rules against working out a small team need it). Figures computed now join
+    the cache: the caller commits (after rendering, so nothing loaded for the page
+    expires first). With ``now`` the open period's development figures may come from the
+    cache too (at most ``KPI_OPEN_PERIOD_MAX_AGE`` old); each point says when."""
     figures: dict[tuple[str, str, str], Figure] = {}
-    if any(k.section == DEVELOPMENT for k in kpis):
-        figures.update(dev_kpis.compute(org, groups, periods, today, commit=False))
-    if metrics:
-        figures.update(production.compute(org, metrics, groups, periods))
+    stamps: dict[tuple[str, str], datetime] = {}
     wanted = [g for g in groups if g.key in {group.key, ORG_KEY}]
+    keys = [g.key for g in wanted]
+    development = any(k.section == DEVELOPMENT for k in kpis)
+    if development:
+        figures.update(
+            dev_kpis.compute(org, wanted, periods, today, now=now, commit=False, computed_at=stamps)
+        )
+    if metrics:  # too few to show and head counts as the development figures say
+        populations, hidden = dev_kpis.known_head_counts(
+            org, keys, periods, today, now, figures if development else None
+        )
+        figures.update(
+            production.compute(org, metrics, wanted, periods, today, populations, hidden, groups)
+        )
     goals = targets.applicable(org.id, [k.key for k in kpis], wanted, periods)
     empty = Figure(value=None, people=0)
     tiles = []
@@ -277,7 +293,10 @@ def build_tiles(
             status = None
             if own.value is not None and target is not None:
                 status = targets.status(own.value, target, kpi.higher_is_better)
-            points.append(Point(period, own, target, status, average, average_hidden))
+            shown = [(group.key, period.token), (ORG_KEY, period.token)]
+            times = [stamps[cell] for cell in shown if cell in stamps]
+            computed_at = min(times) if kpi.section == DEVELOPMENT and times else None
+            points.append(Point(period, own, target, status, average, average_hidden, computed_at))
         tiles.append(Tile(kpi, points))
     return tiles
 
@@ -291,21 +310,26 @@ def parent_of(groups: list[Group], group: Group) -> Group | None:
     return next((g for g in groups if g.key == group.parent_key), None)
 
 
-def dashboard(org, group: Group, groups: list[Group], choice: PeriodChoice, today: date):
+def dashboard(org, group: Group, groups: list[Group], choice: PeriodChoice, today, now=None):
     """Everything the full dashboard page shows (a fixed number of statements)."""
     metrics = active_metrics(org.id)
     kpis = development_kpis() + [production_kpi(m) for m in metrics]
-    tiles = build_tiles(org, groups, group, kpis, metrics, choice.trend, today)
+    tiles = build_tiles(org, groups, group, kpis, metrics, choice.trend, today, now)
+    development = [t for t in tiles if t.kpi.section == DEVELOPMENT]
+    times = [t.current.computed_at for t in development if t.current.computed_at is not None]
     return Dashboard(
         group=group,
         parent=parent_of(groups, group),
         choice=choice,
-        development=[t for t in tiles if t.kpi.section == DEVELOPMENT],
+        updated_at=min(times) if times else None,
+        development=development,
         production=[t for t in tiles if t.kpi.section == PRODUCTION],
     )
 
 
-def tile(org, group: Group, groups: list[Group], kpi_key: str, choice: PeriodChoice, today):
+def tile(
+    org, group: Group, groups: list[Group], kpi_key: str, choice: PeriodChoice, today, now=None
+):
     """One tile (for htmx), or None when ``kpi_key`` names no KPI of the organisation."""
     if catalogue.get(kpi_key) is not None:
         kpis, metrics = development_kpis([kpi_key]), []
@@ -316,15 +340,19 @@ def tile(org, group: Group, groups: list[Group], kpi_key: str, choice: PeriodCho
         kpis = [production_kpi(metrics[0])]
     else:
         return None
-    return build_tiles(org, groups, group, kpis, metrics, choice.trend, today)[0]
+    return build_tiles(org, groups, group, kpis, metrics, choice.trend, today, now)[0]
 
 
-def skeleton(org, group: Group, groups: list[Group], choice: PeriodChoice, today) -> Skeleton:
-    """The KPIs a dashboard will show, without their numbers, and whether the group is
-    hidden in the period (three statements: the metrics, and the head counts)."""
+def skeleton(org, group: Group, groups: list[Group], choice: PeriodChoice, today, now=None):
+    """The KPIs a dashboard will show, without their numbers, whether the group is hidden
+    in the period and how fresh the open period is (two statements: the metrics and the
+    cache; two more for the head counts when the cache does not know)."""
     kpis = development_kpis() + [production_kpi(m) for m in active_metrics(org.id)]
-    hidden = group.key in hidden_groups(org, groups, choice.period, today)
-    return Skeleton(group, parent_of(groups, group), choice, kpis, hidden)
+    known = freshness.look_up(org, group.key, choice.period, today, now)
+    hidden = known.hidden
+    if hidden is None:
+        hidden = group.key in hidden_groups(org, groups, choice.period, today)
+    return Skeleton(group, parent_of(groups, group), choice, known.updated_at, kpis, hidden)
 
 
 def hidden_groups(org, groups: list[Group], period: Period, today: date) -> set[str]:

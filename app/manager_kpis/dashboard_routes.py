@@ -16,7 +16,7 @@ from ..extensions import db, htmx
 from ..orgs.models import Role
 from ..permissions import only_in, require_roles
 from ..timeutil import org_today
-from . import bp, catalogue, dashboard, dashboard_format, export
+from . import bp, catalogue, dashboard, dashboard_format, export, freshness
 from .groups import Group, visible_team_ids
 
 MANAGERS = (Role.manager, Role.admin)
@@ -33,7 +33,15 @@ def _kpi_helpers() -> dict:
         "chart_number": dashboard_format.chart_number,
         "short_period": dashboard_format.short_period,
         "group_url": group_url,
+        "updated_words": _updated_words,
     }
+
+
+def _updated_words(board: dashboard.Board) -> str:
+    """ "Figures for this month: updated at 10:45" ("" for a closed period)."""
+    if board.updated_at is None:
+        return ""
+    return freshness.updated_words(g.org, board.choice.kind, board.updated_at, _today())
 
 
 def group_url(endpoint: str, board: dashboard.Board, **args) -> str:
@@ -97,11 +105,11 @@ def _dashboard_page(kpi_team_id: int | None):
         # A skeleton: each tile fetches itself (hx-get on load), so the page shows at once.
         return render_template(
             "manager_kpis/_dashboard_body.html",
-            board=dashboard.skeleton(g.org, group, groups, choice, _today()),
+            board=dashboard.skeleton(g.org, group, groups, choice, _today(), utcnow()),
             skeleton=True,
             partial=True,
         )
-    board = dashboard.dashboard(g.org, group, groups, choice, _today())
+    board = dashboard.dashboard(g.org, group, groups, choice, _today(), utcnow())
     return _committed(render_template("manager_kpis/dashboard.html", board=board, skeleton=False))
 
 
@@ -122,10 +130,12 @@ def org_dashboard():
 def _tile(kpi_team_id: int | None, kpi_key: str):
     groups, group = _group_or_404(kpi_team_id)
     choice = _choice()
-    tile = dashboard.tile(g.org, group, groups, kpi_key, choice, _today())
+    tile = dashboard.tile(g.org, group, groups, kpi_key, choice, _today(), utcnow())
     if tile is None:
         abort(404)
-    board = dashboard.Board(group, dashboard.parent_of(groups, group), choice)
+    board = dashboard.Board(
+        group, dashboard.parent_of(groups, group), choice, tile.current.computed_at
+    )
     template = "manager_kpis/_tile.html" if _wants_partial() else "manager_kpis/tile.html"
     return _committed(render_template(template, tile=tile, board=board))
 
@@ -149,7 +159,7 @@ def org_tile(kpi_key: str):
 
 def _csv(kpi_team_id: int | None) -> Response:
     groups, group = _group_or_404(kpi_team_id)
-    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today(), utcnow())
     filename, content = export.dashboard_csv(g.org, board)
     db.session.commit()  # figures of closed periods computed now, into the cache
     return Response(
@@ -176,7 +186,7 @@ def org_export():
 
 def _print(kpi_team_id: int | None):
     groups, group = _group_or_404(kpi_team_id)
-    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today(), utcnow())
     return _committed(
         render_template(
             "manager_kpis/print.html",
@@ -203,7 +213,7 @@ def org_print():
 
 def _series(kpi_team_id: int | None):
     groups, group = _group_or_404(kpi_team_id)
-    board = dashboard.dashboard(g.org, group, groups, _choice(), _today())
+    board = dashboard.dashboard(g.org, group, groups, _choice(), _today(), utcnow())
     response = jsonify(export.series(board))
     response.headers.update(NO_STORE)
     return _committed(response)

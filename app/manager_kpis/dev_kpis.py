@@ -5,7 +5,8 @@ key, period token). The numbers come from SQL (``dev_kpi_sql.py``) in a fixed nu
 statements whatever the number of people, teams and periods: the team tree, one
 statement for every KPI but one, and one for ambassador conversations. Python only adds
 up the rows per team along the tree and applies the privacy rule. Closed periods are
-read from and written to ``kpi_cache`` (``cache.py``).
+read from and written to ``kpi_cache`` (``cache.py``); so is the open period when the
+caller gives ``now``, for at most ``KPI_OPEN_PERIOD_MAX_AGE`` seconds.
 
 What each KPI counts is in ``catalogue.py``. Every group and period has two head counts
 (``HeadCount``): the people there on the period's last day (today for the open period),
@@ -24,8 +25,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import text
 
 from ..extensions import db
 from . import cache
@@ -52,30 +56,65 @@ SUMS = ("people", "members", "fte", *FACTS)
 
 
 def compute(
-    org, groups: Sequence[Group], periods: Sequence[Period], today: date, *, commit: bool = True
+    org,
+    groups: Sequence[Group],
+    periods: Sequence[Period],
+    today: date,
+    *,
+    now: datetime | None = None,
+    commit: bool = True,
+    computed_at: dict[Cell, datetime] | None = None,
 ) -> dict[tuple[str, str, str], Figure]:
     """Figures keyed (group key, KPI key, period token) for every development KPI, group
-    and period. Closed periods come from the cache when they are there; what is computed
-    for a closed period is stored (then, with ``commit``, the session is committed — call
-    this in a read-only request, or pass ``commit=False`` and commit yourself)."""
+    and period. Closed periods come from the cache when they are there. With ``now``, so
+    does the open period (today's), when it was computed at most
+    ``KPI_OPEN_PERIOD_MAX_AGE`` seconds before ``now``; without it the open period is
+    always computed and not stored. What is computed is stored (then, with ``commit``,
+    the session is committed — call this in a read-only request, or pass
+    ``commit=False`` and commit yourself). ``computed_at``, if given, is filled with when
+    each returned cell of the open period was computed (``now`` for a new one)."""
     periods = list(dict.fromkeys(periods))
     if not groups or not periods:
         return {}
     k = org.min_group_size
     keys = list(dict.fromkeys(g.key for g in groups))
-    closed = [p for p in periods if p.is_closed(today)]
-    cells = cache.read(org.id, keys, closed, k) if closed else {}
+    readable = [p for p in periods if now is not None or p.is_closed(today)]
+    stored = (
+        cache.read(org.id, keys, readable, k, today=today, now=now, max_age=max_age())
+        if readable
+        else {}
+    )
+    cells = {cell: row.figures for cell, row in stored.items()}
+    stamps = {cell: row.computed_at for cell, row in stored.items()}
     todo = [p for p in periods if any((key, p.token) not in cells for key in keys)]
+    if todo and now is not None and _waited_for_another(org.id):
+        # Another request (or the scheduler) computed meanwhile: read again.
+        stored = cache.read(org.id, keys, todo, k, today=today, now=now, max_age=max_age())
+        cells.update({cell: row.figures for cell, row in stored.items()})
+        stamps.update({cell: row.computed_at for cell, row in stored.items()})
+        todo = [p for p in todo if any((key, p.token) not in cells for key in keys)]
     if todo:
         computed = _compute_cells(org, todo, today)
         fresh = {
             cell: figures
             for cell, figures in computed.items()
-            if cell not in cells and _period(todo, cell[1]).is_closed(today)
+            if cell not in cells and (now is not None or _period(todo, cell[1]).is_closed(today))
         }
-        if fresh and cache.write(org.id, fresh, {p.token: p for p in todo}, k) and commit:
+        by_token = {p.token: p for p in todo}
+        if fresh and cache.write(org.id, fresh, by_token, k, today=today, now=now) and commit:
             db.session.commit()
         cells.update(computed)
+        if now is not None:
+            stamps.update(dict.fromkeys(computed, now))
+    if computed_at is not None:
+        computed_at.update(
+            {
+                (key, p.token): stamps[(key, p.token)]
+                for key in keys
+                for p in periods
+                if not p.is_closed(today) and (key, p.token) in stamps
+            }
+        )
     empty = {kpi: Figure.hidden() for kpi in KPI_KEYS}
     return {
         (key, kpi, p.token): figure
@@ -83,6 +122,99 @@ def compute(
         for p in periods
         for kpi, figure in cells.get((key, p.token), empty).items()
     }
+
+
+# pg advisory lock namespace: computing one organisation's KPIs (requests, the scheduler).
+COMPUTE_LOCK = 7_401
+
+
+def _waited_for_another(org_id: int) -> bool:
+    """On PostgreSQL, take the organisation's compute lock for this transaction; True when
+    another one held it and this one waited (what it needed may be in the cache now). So
+    the ten tiles of a dashboard on an empty cache compute once, not ten times at once."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    args = {"ns": COMPUTE_LOCK, "id": org_id}
+    if db.session.execute(text("SELECT pg_try_advisory_xact_lock(:ns, :id)"), args).scalar():
+        return False
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:ns, :id)"), args)
+    return True
+
+
+def max_age() -> timedelta:
+    """How long the open period's figures are used (``KPI_OPEN_PERIOD_MAX_AGE``)."""
+    return timedelta(seconds=current_app.config.get("KPI_OPEN_PERIOD_MAX_AGE", 900))
+
+
+def refresh(org, periods: Sequence[Period], today: date, now: datetime) -> int:
+    """Compute and store, for every group of the organisation, the open ones of
+    ``periods`` always and the closed ones missing from the cache (an input changed),
+    as computed at ``now``: the scheduler's refresh, ahead of the requests. The caller
+    commits. Returns the number of (group, period) cells stored."""
+    keys = [g.key for g in org_groups(org.id, org.name)]
+    k = org.min_group_size
+    closed = [p for p in periods if p.is_closed(today)]
+    stored = cache.read(org.id, keys, closed, k, today=today) if closed else {}
+    todo = [
+        p
+        for p in dict.fromkeys(periods)
+        if not p.is_closed(today) or any((key, p.token) not in stored for key in keys)
+    ]
+    if not todo:
+        return 0
+    cells = {cell: v for cell, v in _compute_cells(org, todo, today).items() if cell not in stored}
+    cache.write(org.id, cells, {p.token: p for p in todo}, k, today=today, now=now)
+    return len(cells)
+
+
+# The head counts a cell's figures carry: a share KPI is over the people on the last day,
+# a count over the members at some time in the period (``_figures``).
+PEOPLE_KPI, MEMBERS_KPI = "conversations", "successes"
+
+
+def head_counts_of(
+    figures: Mapping[tuple[str, str, str], Figure], keys: Iterable[str], periods: Sequence[Period]
+) -> tuple[Populations, dict[str, set[str]]] | None:
+    """The head counts of the groups ``keys`` in ``periods`` and, per period token, those
+    hidden as too few to show, read off their development figures (``compute``'s result):
+    production figures follow the same rule. A hidden group's counts are 0. None when a
+    figure is missing."""
+    populations: Populations = {}
+    hidden: dict[str, set[str]] = {p.token: set() for p in periods}
+    for key in keys:
+        for p in periods:
+            people = figures.get((key, PEOPLE_KPI, p.token))
+            members = figures.get((key, MEMBERS_KPI, p.token))
+            if people is None or members is None:
+                return None
+            if people.suppressed:
+                hidden[p.token].add(key)
+            populations[(key, p.token)] = HeadCount(people.people, members.people)
+    return populations, hidden
+
+
+def known_head_counts(
+    org,
+    keys: Sequence[str],
+    periods: Sequence[Period],
+    today: date,
+    now: datetime | None,
+    figures: Mapping[tuple[str, str, str], Figure] | None = None,
+) -> tuple[Populations, dict[str, set[str]]]:
+    """``head_counts_of`` ``figures`` (``compute``'s result) or, without them, of the
+    cached development figures (one statement); (None, None) when a cell is missing
+    (then count them: ``group_populations``)."""
+    if figures is not None:
+        return head_counts_of(figures, keys, periods) or (None, None)
+    stored = cache.read(
+        org.id, keys, periods, org.min_group_size, today=today, now=now, max_age=max_age()
+    )
+    figures = {
+        (key, kpi, token): figure
+        for (key, token), row in stored.items()
+        for kpi, figure in row.figures.items()
+    }
+    return head_counts_of(figures, keys, periods) or (None, None)
 
 
 def _period(periods: Iterable[Period], token: str) -> Period:

@@ -2,8 +2,8 @@
 closed periods, and API tokens.
 
 Development KPIs (K1) are not stored: they are computed in SQL from the rows the other
-features record (``dev_kpis.py``); only results for closed periods are kept in
-``kpi_cache`` and dropped when their inputs change (``cache.py``).
+features record (``dev_kpis.py``); only results are kept in ``kpi_cache``: a closed
+period's until its inputs change, the running period's for a few minutes (``cache.py``).
 """
 
 from __future__ import annotations
@@ -153,9 +153,11 @@ class KpiTarget(OrgScoped, db.Model):
 
 class KpiCacheEntry(OrgScoped, db.Model):
     """The development KPIs of one group (team, unit or the whole organisation: ``group_key``
-    "team:<id>" or "org") for one closed period, as computed; ``figures`` maps each KPI key
-    to its numbers (value, people, numerator, denominator). Rows are deleted when an input
-    of the period changes and computed again on the next read."""
+    "team:<id>" or "org") for one period, as computed; ``figures`` maps each KPI key to its
+    numbers (value, people, numerator, denominator). A closed period's row is deleted when
+    an input of the period changes and computed again on the next read. A ``running`` row
+    was computed while its period was open: it counts up to ``period_end`` (the day it was
+    computed) and is used only while it is fresh (``KPI_OPEN_PERIOD_MAX_AGE``)."""
 
     __tablename__ = "kpi_cache"
     __table_args__ = (
@@ -171,6 +173,7 @@ class KpiCacheEntry(OrgScoped, db.Model):
     min_group_size: Mapped[int] = mapped_column(Integer)
     figures: Mapped[dict] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    running: Mapped[bool] = mapped_column(default=False)
 
 
 # --- P3 API tokens ---------------------------------------------------------------------

@@ -18,6 +18,9 @@ store can persist them:
   inserts outbox rows under unique keys, so a late, repeated or parallel run is harmless;
   a run after downtime plans the latest period only.
 - ``purge``, daily: what ``flask data purge`` does.
+- ``kpi-refresh``, every 10 minutes (first run at once): the running month's and
+  quarter's manager KPIs of every company, ahead of the requests
+  (``app.manager_kpis.refresh``; ``misfire_grace_time`` = one period, ``coalesce``).
 
 ``flask scheduler tick`` plans every active campaign once, without APScheduler (for cron
 users and tests).
@@ -52,6 +55,8 @@ log = logging.getLogger(__name__)
 
 SYNC_JOB_ID = "sync"
 PURGE_JOB_ID = "purge"
+KPI_REFRESH_JOB_ID = "kpi-refresh"
+KPI_REFRESH_SECONDS = 10 * 60
 CAMPAIGN_JOB_PREFIX = "campaign-"
 CATCH_UP_JOB_PREFIX = "catch-up-"  # a one-off run when the current period is not planned
 SYNC_SECONDS = 60
@@ -149,9 +154,24 @@ def purge_job() -> None:
                 )
 
 
+def kpi_refresh_job() -> None:
+    from ..manager_kpis.refresh import refresh_all
+
+    with _job_context():
+        results = refresh_all(utcnow())
+    failed = [r.org_id for r in results if r.error]
+    log.info(
+        "KPI refresh: %s companies, %s skipped (locked), failed %s",
+        len(results),
+        sum(r.skipped for r in results),
+        failed,
+    )
+
+
 CAMPAIGN_FUNC = f"{__name__}:campaign_job"
 SYNC_FUNC = f"{__name__}:sync_job"
 PURGE_FUNC = f"{__name__}:purge_job"
+KPI_REFRESH_FUNC = f"{__name__}:kpi_refresh_job"
 
 
 def _log_result(result: PlanResult) -> None:
@@ -279,7 +299,7 @@ def sync_campaign_jobs(scheduler, now: datetime) -> SyncResult:
 
 
 def add_standing_jobs(scheduler, now: datetime) -> None:
-    """The sync job (first run at once) and the daily purge."""
+    """The sync job and the KPI refresh (both first run at once), and the daily purge."""
     scheduler.add_job(
         SYNC_FUNC,
         trigger=IntervalTrigger(seconds=SYNC_SECONDS, timezone=UTC),
@@ -300,6 +320,17 @@ def add_standing_jobs(scheduler, now: datetime) -> None:
         coalesce=True,
         max_instances=1,
         replace_existing=True,
+    )
+    scheduler.add_job(
+        KPI_REFRESH_FUNC,
+        trigger=IntervalTrigger(seconds=KPI_REFRESH_SECONDS, timezone=UTC),
+        id=KPI_REFRESH_JOB_ID,
+        name="refresh the running period's manager KPIs",
+        misfire_grace_time=KPI_REFRESH_SECONDS,
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+        next_run_time=now,
     )
 
 

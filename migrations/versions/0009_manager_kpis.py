@@ -131,6 +131,7 @@ def upgrade():
     sa.Column('min_group_size', sa.Integer(), nullable=False),
     sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('computed_at', app.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('running', sa.Boolean(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_kpi_cache_org_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_cache')),

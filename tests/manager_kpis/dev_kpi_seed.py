@@ -83,12 +83,13 @@ def token() -> str:
     return secrets.token_hex(8)
 
 
-def compute(app, org, periods=(APRIL,), today: date = TODAY, groups=None):
-    """``dev_kpis.compute`` inside the organisation's context, as a request runs it."""
+def compute(app, org, periods=(APRIL,), today: date = TODAY, groups=None, now=None):
+    """``dev_kpis.compute`` inside the organisation's context, as a request runs it (a
+    request passes ``now``: the open period may then come from the cache)."""
     with app.app_context(), org_context((org.id,)):
         try:
             tree = groups if groups is not None else org_groups(org.id, org.name)
-            return dev_kpis.compute(org, tree, list(periods), today)
+            return dev_kpis.compute(org, tree, list(periods), today, now=now)
         finally:
             db.session.remove()
 

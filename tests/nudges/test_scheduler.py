@@ -176,7 +176,7 @@ def test_the_scheduler_catches_a_missed_run_up_once(app, dbs, make, scheduler):
     assert len(rows) == len(people) + len(newcomers)
     job = scheduler.get_job(campaign_job_id(campaign.id))
     assert job.next_run_time == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    assert {j.id for j in scheduler.get_jobs()} == {"sync", "purge", job.id}
+    assert {j.id for j in scheduler.get_jobs()} == {"sync", "purge", "kpi-refresh", job.id}
 
     # Later the same hour: nothing new, however often it runs.
     run_due(datetime(2026, 11, 23, 11, 50, tzinfo=UTC))
@@ -326,6 +326,6 @@ def test_scheduler_run_plans_at_once_and_stops_cleanly(app, dbs, make, database,
     assert "scheduler stopped" in output
     with sqlite3.connect(store) as conn:
         jobs = {row[0] for row in conn.execute("SELECT id FROM apscheduler_jobs")}
-    assert jobs == {"sync", "purge", campaign_job_id(campaign.id)}
+    assert jobs == {"sync", "purge", "kpi-refresh", campaign_job_id(campaign.id)}
     assert "apscheduler_jobs" not in inspect(dbs.get_bind()).get_table_names()
     assert dbs.scalar(select(NudgeCampaign.last_period).where(NudgeCampaign.id == campaign.id))
