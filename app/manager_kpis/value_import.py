@@ -27,6 +27,7 @@ from ..orgs.importing import (
     Problem,
     UnreadableLine,
     csv_records,
+    map_header,
     sniff_delimiter,
     starts_like_formula,
     unreadable_line_problem,
@@ -98,20 +99,7 @@ class ValuePreview:
 
 
 def _map_columns(header: list[str], parsed: ValueFile) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        written = raw.strip().lstrip("\ufeff").strip()
-        key = _COLUMN_BY_NAME.get(re.sub(r"[\s\-]+", "_", written.lower()))
-        if key is None:
-            if written:
-                parsed.ignored_columns.append(written)
-        elif key in columns:
-            parsed.problems.append(
-                Problem(_l("Line 1 names the column %(column)s twice.", column=written))
-            )
-        else:
-            columns[key] = index
-            parsed.headers[key] = written
+    columns = map_header(header, _COLUMN_BY_NAME, parsed)
     missing = [key for key in COLUMN_NAMES if key not in columns]
     if missing:
         parsed.problems.append(

@@ -217,11 +217,15 @@ FORMULA_MESSAGE = _l(
 )
 
 
-def _map_columns(header: list[str], parsed: ParsedFile) -> dict[str, int]:
+def map_header(header: list[str], column_by_name: dict[str, str], parsed) -> dict[str, int]:
+    """Column key -> index for a file's first line, by the names in ``column_by_name``
+    (capitals, spaces and dashes ignored). Unknown names go to ``parsed.ignored_columns``,
+    a column named twice to ``parsed.problems``; ``parsed.headers`` keeps each key's name
+    as written. Shared by the people import and the production values import."""
     columns: dict[str, int] = {}
     for index, raw in enumerate(header):
         written = raw.strip().lstrip("\ufeff").strip()
-        key = _COLUMN_BY_NAME.get(re.sub(r"[\s\-]+", "_", written.lower()))
+        key = column_by_name.get(re.sub(r"[\s\-]+", "_", written.lower()))
         if key is None:
             if written:
                 parsed.ignored_columns.append(written)
@@ -232,6 +236,11 @@ def _map_columns(header: list[str], parsed: ParsedFile) -> dict[str, int]:
         else:
             columns[key] = index
             parsed.headers[key] = written
+    return columns
+
+
+def _map_columns(header: list[str], parsed: ParsedFile) -> dict[str, int]:
+    columns = map_header(header, _COLUMN_BY_NAME, parsed)
     missing = [k for k in ("name",) if k not in columns]
     if "email" not in columns and "username" not in columns:
         missing.append("email_or_username")
