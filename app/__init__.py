@@ -125,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     from .api import routes as _api_routes  # noqa: F401
     from .api import token_routes as _api_token_routes  # noqa: F401
     from .api import tokens_bp as api_tokens_bp
+    from .careers import bp as careers_bp
+    from .careers import routes as _careers_routes  # noqa: F401
     from .development import bp as development_bp
     from .development import routes as _development_routes  # noqa: F401
     from .development.badge_routes import badges_bp, skill_link_bp
@@ -160,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         offers_bp,
         development_bp,
+        careers_bp,
         badges_bp,
         skill_link_bp,
         ambassadors_bp,

@@ -11,6 +11,7 @@ from .ambassadors.models import (  # noqa: F401
     NextStep,
 )
 from .audit.models import AuditEvent  # noqa: F401
+from .careers.models import JobRole, RoleSkill, RoleSkillOffer  # noqa: F401
 from .development.models import (  # noqa: F401
     BudgetEntry,
     BudgetPolicy,
@@ -42,6 +43,7 @@ from .manager_kpis.models import (  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .nudges.models import NudgeCampaign, NudgeOptOut  # noqa: F401
 from .offers.models import LearningWish, Offer, OfferSignup, OfferVisibility  # noqa: F401
+from .offers.session_models import ColleagueSession, ColleagueSessionDate  # noqa: F401
 from .orgs.models import (  # noqa: F401
     ImportBatch,
     Membership,

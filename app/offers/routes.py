@@ -324,4 +324,4 @@ def recommend(offer_id: int):
     return render_template("offers/offer.html", **_offer_context(item, recommend_form=form)), 400
 
 
-from . import admin_routes  # noqa: E402, F401
+from . import admin_routes, session_routes  # noqa: E402, F401

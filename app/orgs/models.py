@@ -102,12 +102,17 @@ class Membership(OrgScoped, db.Model):
         CheckConstraint("fte > 0 AND fte <= 1.5", name="fte_range"),
         UniqueConstraint("org_id", "user_id"),
         Index("ix_memberships_org_id_team_id", "org_id", "team_id"),
+        Index("ix_memberships_org_id_job_role_id", "org_id", "job_role_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     job_title: Mapped[str | None] = mapped_column(String(120))
+    # The role profile the admin assigned (R1, app/careers); None: no role yet.
+    job_role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_roles.id", ondelete="SET NULL")
+    )
     # Part-time factor for "learning hours per FTE" (K1): 1.00 is full time.
     fte: Mapped[Decimal] = mapped_column(
         Numeric(4, 2), default=Decimal("1.00"), server_default="1.00"
