@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.services import SignInCardRefused, signin_card_allowed
+from ..careers.admin_routes import member_role_form
 from ..db_types import utcnow
 from ..extensions import db
 from ..forms import options, query_int
@@ -118,6 +119,7 @@ def member(membership_id: int):
         confirm=ConfirmForm(),
         roles=current_roles,
         card_allowed=membership.active and signin_card_allowed(user, g.org.id),
+        role_form=member_role_form(membership),
     ), (400 if form.errors else 200)
 
 
@@ -330,6 +332,15 @@ def _audit_labels() -> dict[str, str]:
         "kpi_target.approved": _("Proposed target approved"),
         "kpi_target.rejected": _("Proposed target rejected"),
         "kpi_target.removed": _("Target removed"),
+        "job_role.created": _("Role added"),
+        "job_role.changed": _("Role changed"),
+        "job_role.switched_off": _("Role switched off"),
+        "job_role.switched_on": _("Role switched on again"),
+        "role_skill.added": _("Skill added to a role"),
+        "role_skill.changed": _("Skill of a role changed"),
+        "role_skill.removed": _("Skill taken off a role"),
+        "member.job_role_set": _("Person put in a role"),
+        "member.job_role_cleared": _("Person taken out of a role"),
     }
 
 
