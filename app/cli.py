@@ -179,6 +179,31 @@ def scheduler_kpis(now_text: str | None) -> None:
         raise click.exceptions.Exit(1)
 
 
+@scheduler_cli.command("sessions")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Pretend it is this moment (ISO 8601, e.g. 2026-01-31T12:00:00+00:00); for tests.",
+)
+def scheduler_sessions(now_text: str | None) -> None:
+    """Ask teachers and participants of colleague sessions that have ended to log them
+    (what the scheduler does every 15 minutes; for cron instead of `flask scheduler run`).
+    Running it twice asks nobody twice."""
+    from .extensions import db
+    from .offers.sessions import follow_up_all
+
+    results = follow_up_all(_parse_now(now_text))
+    db.session.remove()
+    for r in results:
+        state = f"failed: {r.error}" if r.error else "skipped (locked)" if r.skipped else "ok"
+        click.echo(f"organisation {r.org_id}: {r.dates} dates, {r.messages} messages, {state}")
+    failed = sum(bool(r.error) for r in results)
+    click.echo(f"{len(results)} companies, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(org_cli)

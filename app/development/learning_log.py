@@ -278,6 +278,51 @@ def prefill_from_signup(
     )
 
 
+def prefill_from_teaching(
+    org_id: int, user_id: int, today: date, zone: tzinfo, date_id: int | None
+) -> Prefill | None:
+    """A colleague session I taught (F6), once its date has passed: "Taught colleagues:
+    <title>", informal, its minutes, in work time, on the day of the session.
+
+    Someone else's session, one not approved or a date still to come gives None.
+    """
+    from flask_babel import gettext
+
+    from ..offers.session_models import ColleagueSession, ColleagueSessionDate, SessionStatus
+
+    if date_id is None:
+        return None
+    row = db.session.execute(
+        select(
+            ColleagueSessionDate.starts_at,
+            ColleagueSession.title,
+            ColleagueSession.duration_minutes,
+        )
+        .join(ColleagueSession, ColleagueSession.id == ColleagueSessionDate.session_id)
+        .where(
+            ColleagueSessionDate.id == date_id,
+            ColleagueSessionDate.org_id == org_id,
+            ColleagueSessionDate.offer_id.is_not(None),
+            ColleagueSession.org_id == org_id,
+            ColleagueSession.teacher_id == user_id,
+            ColleagueSession.status == SessionStatus.approved,
+        )
+    ).first()
+    if row is None:
+        return None
+    starts_at, title, minutes = row
+    day = starts_at.astimezone(zone).date()
+    if day > today:
+        return None
+    return Prefill(
+        title=gettext("Taught colleagues: %(title)s", title=title)[:TITLE_MAX],
+        kind=LearningKind.informal,
+        minutes=minutes,
+        in_work_time=True,
+        learned_on=day,
+    )
+
+
 def prefill_from_step(org_id: int, user_id: int, step_id: int | None) -> Prefill | None:
     """My goal step: its words, learned informally. Anyone else's step gives None."""
     if step_id is None:

@@ -41,6 +41,7 @@ from .learning_log import (
     my_log,
     prefill_from_signup,
     prefill_from_step,
+    prefill_from_teaching,
     update_entry,
 )
 from .log_forms import KIND_EXPLAINED, TITLE_MAX, EditLogForm, LogForm
@@ -127,8 +128,8 @@ def _log_context(form: LogForm, **extra) -> dict:
 
 
 def _prefill_from_query() -> Prefill | None:
-    """``?signup_id=``, ``?offer_id=`` (my sign-up, signed up or finished), ``?step_id=``
-    or ``?title=``.
+    """``?signup_id=``, ``?offer_id=`` (my sign-up, signed up or finished), ``?taught=``
+    (a colleague session I taught), ``?step_id=`` or ``?title=``.
 
     Someone else's id (or a mere interest, or a cancelled sign-up) gives an empty form.
     """
@@ -136,6 +137,10 @@ def _prefill_from_query() -> Prefill | None:
     if signup_id is not None or offer_id is not None:
         return prefill_from_signup(
             g.org.id, current_user.id, _today(), org_zone(g.org), signup_id, offer_id
+        )
+    if query_int("taught") is not None:  # a colleague session I taught (F6)
+        return prefill_from_teaching(
+            g.org.id, current_user.id, _today(), org_zone(g.org), query_int("taught")
         )
     if query_int("step_id") is not None:
         return prefill_from_step(g.org.id, current_user.id, query_int("step_id"))

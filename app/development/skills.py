@@ -386,6 +386,15 @@ def answer_request(
         )
     if not confirm:
         return new_status
+    _skill_confirmed(org_id, confirmation, confirmer_name, now)
+    return new_status
+
+
+def _skill_confirmed(
+    org_id: int, confirmation: SkillConfirmation, confirmer_name: str, now: datetime
+) -> None:
+    """A confirmation was given: the first one gives the skill its badge and counts as
+    ``skill_confirmed``; the owner is told about every one."""
     first = db.session.execute(
         update(PersonSkill)
         .where(
@@ -415,7 +424,96 @@ def answer_request(
         now,
         dedupe_key=f"skill-confirmed:{confirmation.id}",
     )
-    return new_status
+
+
+def confirm_as_participant(
+    org_id: int,
+    owner_id: int,
+    skill_id: int,
+    confirmer_id: int,
+    confirmer_name: str,
+    now: datetime,
+) -> bool:
+    """A participant of a colleague's session confirms the teacher's skill in one tap (F6).
+
+    The teacher chose the skill when offering the session, so it is put in their passport
+    if it is not there yet. Once per participant: a second tap, or a participant who
+    confirmed this skill before, changes nothing (returns False). An open request from
+    the teacher to this participant counts as answered.
+    """
+    if confirmer_id == owner_id:
+        raise SkillRefused("not_a_colleague")
+    new_skill = insert_or_ignore(
+        PersonSkill,
+        {
+            "org_id": org_id,
+            "user_id": owner_id,
+            "skill_id": skill_id,
+            "note": "",
+            "created_at": now,
+        },
+        ["org_id", "user_id", "skill_id"],
+    )
+    person_skill = db.session.scalars(
+        select(PersonSkill).where(
+            PersonSkill.org_id == org_id,
+            PersonSkill.user_id == owner_id,
+            PersonSkill.skill_id == skill_id,
+        )
+    ).one()
+    if new_skill is not None:
+        record_activity(org_id, owner_id, ActivityKind.skill_added, person_skill, now)
+    values = {
+        "org_id": org_id,
+        "person_skill_id": person_skill.id,
+        "user_id": owner_id,
+        "confirmer_id": confirmer_id,
+        "confirmer_role": ConfirmerRole.colleague,
+        "status": ConfirmationStatus.confirmed,
+        "requested_at": now,
+        "expires_at": now,
+        "answered_at": now,
+    }
+    new_id = insert_or_ignore(SkillConfirmation, values, ["person_skill_id", "confirmer_id"])
+    confirmation = _existing_request(person_skill.id, confirmer_id=confirmer_id)
+    if new_id is None:
+        # Asked before: an answer that is not a confirmation becomes one (conditionally,
+        # so two taps at once confirm once).
+        result = db.session.execute(
+            update(SkillConfirmation)
+            .where(
+                SkillConfirmation.org_id == org_id,
+                SkillConfirmation.id == confirmation.id,
+                SkillConfirmation.status != ConfirmationStatus.confirmed,
+            )
+            .values(status=ConfirmationStatus.confirmed, answered_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        db.session.refresh(confirmation)
+        mark_read_by_key(org_id, confirmer_id, f"skill-request:{confirmation.id}:", now)
+    _skill_confirmed(org_id, confirmation, confirmer_name, now)
+    return True
+
+
+def confirmed_by(org_id: int, owner_id: int, skill_id: int, confirmer_id: int) -> bool:
+    """Whether ``confirmer_id`` confirmed this skill of ``owner_id`` already."""
+    return (
+        db.session.scalar(
+            select(SkillConfirmation.id)
+            .join(PersonSkill, PersonSkill.id == SkillConfirmation.person_skill_id)
+            .where(
+                SkillConfirmation.org_id == org_id,
+                SkillConfirmation.confirmer_id == confirmer_id,
+                SkillConfirmation.status == ConfirmationStatus.confirmed,
+                PersonSkill.org_id == org_id,
+                PersonSkill.user_id == owner_id,
+                PersonSkill.skill_id == skill_id,
+            )
+        )
+        is not None
+    )
 
 
 def request_by_token(token: str) -> SkillConfirmation | None:

@@ -21,6 +21,9 @@ store can persist them:
 - ``kpi-refresh``, every 10 minutes (first run at once): the running month's and
   quarter's manager KPIs of every company, ahead of the requests
   (``app.manager_kpis.refresh``; ``misfire_grace_time`` = one period, ``coalesce``).
+- ``colleague-follow-up``, every 15 minutes: colleague sessions (F6) whose date has ended
+  ask the teacher and the participants to log it, once per date (``followed_up_at``; on
+  PostgreSQL an advisory lock per organisation) (``app.offers.sessions.follow_up_all``).
 
 ``flask scheduler tick`` plans every active campaign once, without APScheduler (for cron
 users and tests).
@@ -57,6 +60,8 @@ SYNC_JOB_ID = "sync"
 PURGE_JOB_ID = "purge"
 KPI_REFRESH_JOB_ID = "kpi-refresh"
 KPI_REFRESH_SECONDS = 10 * 60
+FOLLOW_UP_JOB_ID = "colleague-follow-up"
+FOLLOW_UP_SECONDS = 15 * 60
 CAMPAIGN_JOB_PREFIX = "campaign-"
 CATCH_UP_JOB_PREFIX = "catch-up-"  # a one-off run when the current period is not planned
 SYNC_SECONDS = 60
@@ -168,10 +173,22 @@ def kpi_refresh_job() -> None:
     )
 
 
+def follow_up_job() -> None:
+    from ..offers.sessions import follow_up_all
+
+    with _job_context():
+        results = follow_up_all(utcnow())
+    dates = sum(r.dates for r in results)
+    failed = [r.org_id for r in results if r.error]
+    if dates or failed:
+        log.info("colleague sessions: %s dates followed up, failed %s", dates, failed)
+
+
 CAMPAIGN_FUNC = f"{__name__}:campaign_job"
 SYNC_FUNC = f"{__name__}:sync_job"
 PURGE_FUNC = f"{__name__}:purge_job"
 KPI_REFRESH_FUNC = f"{__name__}:kpi_refresh_job"
+FOLLOW_UP_FUNC = f"{__name__}:follow_up_job"
 
 
 def _log_result(result: PlanResult) -> None:
@@ -299,7 +316,8 @@ def sync_campaign_jobs(scheduler, now: datetime) -> SyncResult:
 
 
 def add_standing_jobs(scheduler, now: datetime) -> None:
-    """The sync job and the KPI refresh (both first run at once), and the daily purge."""
+    """The sync job, the KPI refresh and the colleague sessions' follow-up (each first run
+    at once), and the daily purge."""
     scheduler.add_job(
         SYNC_FUNC,
         trigger=IntervalTrigger(seconds=SYNC_SECONDS, timezone=UTC),
@@ -327,6 +345,17 @@ def add_standing_jobs(scheduler, now: datetime) -> None:
         id=KPI_REFRESH_JOB_ID,
         name="refresh the running period's manager KPIs",
         misfire_grace_time=KPI_REFRESH_SECONDS,
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        FOLLOW_UP_FUNC,
+        trigger=IntervalTrigger(seconds=FOLLOW_UP_SECONDS, timezone=UTC),
+        id=FOLLOW_UP_JOB_ID,
+        name="ask to log colleague sessions that have ended",
+        misfire_grace_time=FOLLOW_UP_SECONDS,
         coalesce=True,
         max_instances=1,
         replace_existing=True,

@@ -37,6 +37,7 @@ from .queries import (
     visible_offer_or_404,
 )
 from .services import want_offer, wish_to_learn, withdraw_wish
+from .session_queries import colleague_offer
 
 
 @bp.context_processor
@@ -203,6 +204,8 @@ def _offer_context(offer: Offer, **extra) -> dict:
         ),
         "confirm": ConfirmForm(formdata=None),
         "can_edit": can_admin() and offer.org_id == g.org.id,
+        # A colleague's session (F6): who teaches it; the teacher does not sign up.
+        "colleague": colleague_offer(g.org.id, offer, current_user.id, utcnow()),
     }
     context.update(extra)
     if "recommend_form" not in context:
@@ -227,7 +230,11 @@ def signup(offer_id: int):
     item = visible_offer_or_404(g.org.id, offer_id)
     form = SignupForm()
     message = refusal = None
-    if form.validate_on_submit():
+    colleague = colleague_offer(g.org.id, item, current_user.id, utcnow())
+    if colleague is not None and colleague.is_teacher:
+        # The teacher of a colleague's session does not take one of its places.
+        refusal = _("You teach this session, so you do not sign up for it.")
+    elif form.validate_on_submit():
         choice = form.choice.data
         status = SignupStatus.cancelled if choice == "cancel" else SignupStatus(choice)
         try:
@@ -259,6 +266,7 @@ def signup(offer_id: int):
             budget_note=_budget_note(item),
             message=message,
             refusal=refusal,
+            colleague=colleague,
             **_places(item),
         ), (409 if refusal else 200)
     if message:

@@ -176,7 +176,13 @@ def test_the_scheduler_catches_a_missed_run_up_once(app, dbs, make, scheduler):
     assert len(rows) == len(people) + len(newcomers)
     job = scheduler.get_job(campaign_job_id(campaign.id))
     assert job.next_run_time == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    assert {j.id for j in scheduler.get_jobs()} == {"sync", "purge", "kpi-refresh", job.id}
+    assert {j.id for j in scheduler.get_jobs()} == {
+        "sync",
+        "purge",
+        "kpi-refresh",
+        "colleague-follow-up",
+        job.id,
+    }
 
     # Later the same hour: nothing new, however often it runs.
     run_due(datetime(2026, 11, 23, 11, 50, tzinfo=UTC))
