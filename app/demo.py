@@ -18,6 +18,7 @@ from .accounts.models import CredentialKind, User
 from .accounts.services import set_credential
 from .db_types import utcnow
 from .demo_ambassadors import seed_ambassadors
+from .demo_careers import seed_careers
 from .demo_development import seed_development
 from .demo_kpis import seed_kpis
 from .demo_learning import seed_learning_together
@@ -335,12 +336,15 @@ def seed_demo() -> str:
     tally.learning += seed_ambassadors(utcnow())
     tally.learning += seed_nudges(vandijk, utcnow())
     tally.learning += seed_kpis(vandijk, utcnow())
+    # After the KPI history (its random passports stay as they were): roles and sessions.
+    tally.learning += seed_careers(vandijk, utcnow())
     db.session.commit()
     if tally.changed():
         head = (
             f"Demo data added: {tally.organisations} organisations, {tally.teams} teams, "
             f"{tally.people} people, {tally.memberships} memberships, {tally.pins} PINs, "
-            f"{tally.learning} offers, successes, wishes, development, ambassador and KPI items."
+            f"{tally.learning} offers, successes, wishes, development, ambassador, KPI and "
+            "career items."
         )
     else:
         head = "Demo data already there; nothing changed."

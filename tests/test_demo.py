@@ -251,3 +251,82 @@ def _check_kpi_dashboards(client, dbs, teams) -> None:
     assert "Orders gepickt" in page and 'class="suppressed"' not in page
     trend = page.split('id="trend-kpi-participation"')[1].split("</table>")[0]
     assert len(re.findall(r'<td data-value="[0-9.]+">', trend)) >= 2 * 12  # team and company
+
+
+def test_demo_careers_roles_people_and_colleague_sessions(seeded, dbs):
+    """Issue 8: three warehouse roles with skills for now, within a year and in 2-3 years,
+    each with a reason; rewards and offers; enough order pickers for the skill-gap overview;
+    an approved colleague session with sign-ups and one waiting for the admin."""
+    from app.careers.models import JobRole, RoleSkill, RoleSkillOffer
+    from app.development.skills_models import PersonSkill, Skill
+    from app.offers.models import Offer, OfferSignup
+    from app.offers.session_models import ColleagueSession, ColleagueSessionDate
+
+    vandijk = dbs.scalars(select(Organisation).where(Organisation.slug == "vandijk")).one()
+    roles = {r.name: r for r in dbs.scalars(select(JobRole).where(JobRole.org_id == vandijk.id))}
+    assert set(roles) == {"Orderpicker", "Heftruckchauffeur", "Teamleider magazijn"}
+    role_skills = dbs.scalars(select(RoleSkill).where(RoleSkill.org_id == vandijk.id)).all()
+    for role in roles.values():
+        mine = [rs for rs in role_skills if rs.role_id == role.id]
+        assert {rs.horizon for rs in mine} == {"now", "within_year", "two_three_years"}
+        assert all(rs.reason for rs in mine)
+    assert {"pay_step", "certificate"} <= {rs.reward_kind for rs in role_skills}
+    linked = dbs.scalar(
+        select(func.count()).select_from(RoleSkillOffer).where(RoleSkillOffer.org_id == vandijk.id)
+    )
+    assert linked >= 6
+
+    in_role = dict(
+        dbs.execute(
+            select(Membership.job_role_id, func.count())
+            .where(Membership.org_id == vandijk.id, Membership.job_role_id.is_not(None))
+            .group_by(Membership.job_role_id)
+        ).all()
+    )
+    assert in_role[roles["Orderpicker"].id] >= 2 * vandijk.min_group_size
+    assert in_role[roles["Heftruckchauffeur"].id] < vandijk.min_group_size  # "too few"
+
+    def role_of(name: str) -> int | None:
+        return dbs.scalar(
+            select(Membership.job_role_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.org_id == vandijk.id, User.name == name)
+        )
+
+    assert role_of("Piet Willems") == roles["Heftruckchauffeur"].id
+    # Piet: forklift confirmed (have), lifting claimed (on the way), reach truck not at all.
+    piet = dbs.scalars(select(User).where(User.username == "piet.w")).one()
+    passport = dict(
+        dbs.execute(
+            select(Skill.name, PersonSkill.confirmed_at.is_not(None))
+            .join(PersonSkill, PersonSkill.skill_id == Skill.id)
+            .where(PersonSkill.user_id == piet.id)
+        ).all()
+    )
+    assert passport.get("Heftruck rijden") is True and passport.get("Veilig tillen") is False
+    assert "Reachtruck rijden" not in passport
+
+    sessions = {
+        s.status: s
+        for s in dbs.scalars(select(ColleagueSession).where(ColleagueSession.org_id == vandijk.id))
+    }
+    assert set(sessions) == {"approved", "proposed"}
+    approved = sessions["approved"]
+    dates = dbs.scalars(
+        select(ColleagueSessionDate).where(ColleagueSessionDate.session_id == approved.id)
+    ).all()
+    offers = [dbs.get(Offer, d.offer_id) for d in dates]
+    assert len(offers) == 2 and all(o.format == "colleague" for o in offers)
+    assert all(o.in_work_time and not o.has_exam and o.capacity for o in offers)
+    signups = dbs.scalar(
+        select(func.count()).where(
+            OfferSignup.offer_id.in_([o.id for o in offers]), OfferSignup.status == "signed_up"
+        )
+    )
+    assert 0 < signups <= offers[0].capacity
+    proposed = dbs.scalars(
+        select(ColleagueSessionDate).where(
+            ColleagueSessionDate.session_id == sessions["proposed"].id
+        )
+    ).all()
+    assert proposed and all(d.offer_id is None for d in proposed)
