@@ -31,12 +31,14 @@ from ..ambassadors.models import (
     NextStep,
 )
 from ..audit.models import AuditEvent
+from ..careers.models import JobRole
 from ..feed.models import Applause, Comment, SuccessPost
 from ..feedback.models import ContentReport, Feedback, FeedbackRequest, FeedbackRequestRecipient
 from ..manager_kpis.models import ApiToken, KpiTarget, ProductionValue
 from ..notifications.models import Notification
 from ..nudges.models import NudgeCampaign, NudgeOptOut
 from ..offers.models import LearningWish, Offer, OfferSignup
+from ..offers.session_models import ColleagueSession, ColleagueSessionDate
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Team
 from ..outbox.models import OutboxMessage
 from ..unions.models import AgreementRep, LearningAgreement
@@ -106,8 +108,13 @@ class Entry:
         return ALWAYS_DROPPED | self.drop
 
 
-def _team_name() -> dict[str, Any]:
-    return {"team_name": select(Team.name).where(Team.id == Membership.team_id).scalar_subquery()}
+def _team_and_role_name() -> dict[str, Any]:
+    return {
+        "team_name": select(Team.name).where(Team.id == Membership.team_id).scalar_subquery(),
+        "job_role_name": select(JobRole.name)
+        .where(JobRole.id == Membership.job_role_id)
+        .scalar_subquery(),
+    }
 
 
 def _skill_name() -> dict[str, Any]:
@@ -135,11 +142,16 @@ def _my_membership_ids(person: Person):
     return select(Membership.id).where(Membership.user_id == person.id)
 
 
+def my_session_ids(person_id: int):
+    """The colleague sessions the person teaches (or offered to teach)."""
+    return select(ColleagueSession.id).where(ColleagueSession.teacher_id == person_id)
+
+
 # In download order; each becomes ``<name>.json`` in the zip.
 REGISTRY: tuple[Entry, ...] = (
     # Not pointing at users.id, but the person themselves (never the secrets).
     Entry(User, "profile", rows=lambda p: User.id == p.id),
-    Entry(Membership, "memberships", {"user_id": DELETE}, extra=_team_name),
+    Entry(Membership, "memberships", {"user_id": DELETE}, extra=_team_and_role_name),
     Entry(
         MembershipRole,
         "roles",
@@ -158,10 +170,22 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(OfferSignup, "offer_signups", {"user_id": DELETE}, extra=_offer_title),
     # Offers and skills you added to the organisation's list stay for everyone.
     Entry(Offer, "offers_you_added", {"created_by_id": UNLINK}),
+    # Learn it from a colleague (F6): sessions you offered to teach are yours, with their
+    # dates (they go with you; dates still to come are called off). A session you
+    # approved or rejected as an admin stays for the colleague, without your name.
+    Entry(ColleagueSession, "colleague_sessions", {"teacher_id": DELETE, "decided_by_id": UNLINK}),
+    Entry(
+        ColleagueSessionDate,
+        "colleague_session_dates",
+        rows=lambda p: ColleagueSessionDate.session_id.in_(my_session_ids(p.id)),
+    ),
     Entry(Goal, "goals", {"user_id": DELETE}),
     Entry(GoalStep, "goal_steps", {"user_id": DELETE}),
     Entry(LearningLogEntry, "learning_log", {"user_id": DELETE}),
     Entry(Skill, "skills_you_added", {"created_by_id": UNLINK}),
+    # Roles you set up as an admin belong to the organisation. Your own role is in
+    # memberships.json (job_role_name).
+    Entry(JobRole, "job_roles_you_added", {"created_by_id": UNLINK}),
     Entry(PersonSkill, "skills", {"user_id": DELETE}, extra=_skill_name),
     # Confirmations you gave to a colleague are part of their passport; the model deletes
     # them with you (ondelete CASCADE). A named expert outside the organisation is shown

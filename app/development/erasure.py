@@ -37,11 +37,12 @@ from ..feedback.models import (
     ReportedKind,
 )
 from ..notifications.models import Notification
-from ..offers.models import LearningWish, OfferSignup
+from ..offers.models import LearningWish, Offer, OfferSignup
+from ..offers.session_models import ColleagueSessionDate
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Organisation, Role
 from ..outbox.models import OutboxMessage
 from ..tenancy import current_org_ids, org_context
-from .data_registry import DELETE, REGISTRY, UNLINK, Person, erase_action
+from .data_registry import DELETE, REGISTRY, UNLINK, Person, erase_action, my_session_ids
 from .evidence import evidence_path
 from .models import (
     BudgetEntry,
@@ -233,6 +234,8 @@ def _dependents(person: Person, doomed: _Doomed) -> dict[type, ColumnElement[boo
             select(OfferSignup.id).where(OfferSignup.user_id == me)
         ),
         GoalStep: GoalStep.goal_id.in_(select(Goal.id).where(Goal.user_id == me)),
+        # The dates of the colleague sessions the person offered go with the sessions.
+        ColleagueSessionDate: ColleagueSessionDate.session_id.in_(my_session_ids(me)),
         SkillConfirmation: or_(
             SkillConfirmation.person_skill_id.in_(
                 select(PersonSkill.id).where(PersonSkill.user_id == me)
@@ -261,6 +264,25 @@ def _unlink_dependents(doomed: _Doomed) -> None:
         update(FeedbackRequestRecipient)
         .where(FeedbackRequestRecipient.feedback_id.in_(doomed.feedback))
         .values(feedback_id=None)
+    )
+
+
+def _call_off_sessions(person: Person, now: datetime) -> None:
+    """Dates still to come of sessions the person would teach are switched off: nobody
+    will teach them. Dates that took place stay (colleagues' sign-ups and logs hang on
+    them), and the offers no longer name the person (``Offer.created_by_id`` unlinked)."""
+    _bulk(
+        update(Offer)
+        .where(
+            Offer.id.in_(
+                select(ColleagueSessionDate.offer_id).where(
+                    ColleagueSessionDate.session_id.in_(my_session_ids(person.id)),
+                    ColleagueSessionDate.offer_id.is_not(None),
+                )
+            ),
+            Offer.starts_at > now,
+        )
+        .values(active=False, updated_at=now)
     )
 
 
@@ -301,6 +323,7 @@ def erase_account(person: Person, org_ids: tuple[int, ...], now: datetime) -> Er
     )
     doomed = _doomed(person)
     _unlink_dependents(doomed)
+    _call_off_sessions(person, now)
     database_unlinks = db.session.get_bind().dialect.name == "postgresql"
     for entry in REGISTRY:
         for name in entry.erase:

@@ -34,6 +34,7 @@ from app.ambassadors.models import (
     Topic,
 )
 from app.audit.models import AuditEvent
+from app.careers.models import JobRole
 from app.development.models import (
     BudgetEntry,
     BudgetStatus,
@@ -65,6 +66,7 @@ from app.manager_kpis.models import ApiToken, KpiTarget, ProductionMetric, Produ
 from app.notifications.models import Notification
 from app.nudges.models import Category, NudgeCampaign, NudgeOptOut
 from app.offers.models import LearningWish, Offer, OfferFormat, OfferSignup, SignupStatus
+from app.offers.session_models import ColleagueSession, ColleagueSessionDate, SessionStatus
 from app.orgs.models import ImportBatch, Membership, MembershipRole, OrgKind, Team
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.unions.models import AgreementRep, LearningAgreement
@@ -135,6 +137,60 @@ def seed_everything(app, dbs, make, org, person: User, colleague: User) -> Seede
             format=OfferFormat.on_the_job,
             duration_minutes=60,
             created_by_id=me,
+        )
+    )
+    # Roles and colleague sessions (issue 8): my role, a role I set up as admin, a session
+    # I teach (approved by the colleague) with its date, and one of the colleague's that I
+    # turned down.
+    role_name = f"Order picker {_token()}"
+    role = add(JobRole(org_id=org.id, name=role_name, name_key=role_name.lower(), created_by_id=me))
+    membership.job_role_id = role.id
+    my_session = add(
+        ColleagueSession(
+            org_id=org.id,
+            teacher_id=me,
+            title="Reach truck in the high racks",
+            what_you_learn="How to reach the top shelf safely.",
+            duration_minutes=45,
+            place="Hall 2",
+            capacity=4,
+            status=SessionStatus.approved,
+            decided_by_id=other,
+            decided_at=NOW,
+            client_token=_token(),
+        )
+    )
+    session_offer = add(
+        Offer(
+            org_id=org.id,
+            title="Reach truck in the high racks",
+            format=OfferFormat.colleague,
+            duration_minutes=45,
+            capacity=4,
+            starts_at=NOW + timedelta(days=7),
+            created_by_id=me,
+        )
+    )
+    add(
+        ColleagueSessionDate(
+            org_id=org.id,
+            session_id=my_session.id,
+            starts_at=NOW + timedelta(days=7),
+            offer_id=session_offer.id,
+        )
+    )
+    add(
+        ColleagueSession(
+            org_id=org.id,
+            teacher_id=other,
+            title="Welding thin plate",
+            duration_minutes=30,
+            capacity=3,
+            status=SessionStatus.rejected,
+            decided_by_id=me,
+            decided_at=NOW,
+            decision_note="Not this month, the welding booth is being rebuilt.",
+            client_token=_token(),
         )
     )
     post = add(
