@@ -16,7 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
 from ..audit.services import record_audit
+from ..careers.models import JobRole
+from ..careers.queries import org_roles
 from ..development.checks import FACTOR_NAMES, factors_the_check_can_give
+from ..development.skills_models import Skill
 from ..evidence import Factor
 from ..extensions import db
 from ..orgs.models import Organisation, Role
@@ -126,6 +129,10 @@ class CampaignValues:
     holdout_percent: int = 10
     starts_on: date | None = None
     ends_on: date | None = None
+    # A campaign about one skill gap (``about_a_skill`` types): the skill, and the role
+    # whose people it is for (None: everyone in the audience).
+    skill_id: int | None = None
+    job_role_id: int | None = None
 
 
 def default_values(nudge_type: NudgeType) -> CampaignValues:
@@ -153,7 +160,77 @@ def values_of(campaign: NudgeCampaign) -> CampaignValues:
         holdout_percent=campaign.holdout_percent,
         starts_on=campaign.starts_on,
         ends_on=campaign.ends_on,
+        skill_id=campaign.skill_id,
+        job_role_id=campaign.job_role_id,
     )
+
+
+# --- A campaign about one skill gap (R3) ------------------------------------------------
+
+
+def about_a_skill(nudge_type: NudgeType | None) -> bool:
+    """The type is about one skill of a role (``skill_gap``): its campaign names both."""
+    return bool(nudge_type is not None and nudge_type.extra.get("about_a_skill"))
+
+
+def skill_choices(org_id: int) -> list[tuple[int, str]]:
+    """The organisation's skills vocabulary as (id, name), by name (one query)."""
+    rows = db.session.execute(
+        select(Skill.id, Skill.name)
+        .where(Skill.org_id == org_id)
+        .order_by(func.lower(Skill.name), Skill.id)
+    )
+    return [(skill_id, name) for skill_id, name in rows]
+
+
+def job_role_choices(org_id: int) -> list[tuple[int, str]]:
+    """The organisation's roles that are switched on, as (id, name) (one query)."""
+    return [(role.id, role.name) for role in org_roles(org_id)]
+
+
+def prefill_skill_gap(
+    org: Organisation, values: CampaignValues, skill_arg: str | None, role_arg: str | None
+) -> CampaignValues:
+    """A new campaign for one gap, from the skill-gap overview's button: the skill and
+    the role (when they are this organisation's; anything else is left empty for the
+    admin to choose) and a name that says which gap it is about."""
+    skills = dict(skill_choices(org.id))
+    roles = dict(job_role_choices(org.id))
+    skill_id = int(skill_arg) if (skill_arg or "").isdigit() else None
+    role_id = int(role_arg) if (role_arg or "").isdigit() else None
+    skill_id = skill_id if skill_id in skills else None
+    role_id = role_id if role_id in roles else None
+    name = values.name
+    if skill_id is not None:
+        name = f"{name}: {skills[skill_id]}"
+        if role_id is not None:
+            name = f"{name} ({roles[role_id]})"
+    return replace(values, skill_id=skill_id, job_role_id=role_id, name=name[:NAME_MAX])
+
+
+def skill_gap_names(campaign: NudgeCampaign) -> tuple[str | None, str | None]:
+    """(skill name, role name) of a campaign about a skill gap; None where not set."""
+    skill = role = None
+    if campaign.skill_id is not None:
+        skill = db.session.scalar(
+            select(Skill.name).where(Skill.org_id == campaign.org_id, Skill.id == campaign.skill_id)
+        )
+    if campaign.job_role_id is not None:
+        role = db.session.scalar(
+            select(JobRole.name).where(
+                JobRole.org_id == campaign.org_id, JobRole.id == campaign.job_role_id
+            )
+        )
+    return skill, role
+
+
+def _skill_problems(org: Organisation, values: CampaignValues) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if values.skill_id is None or values.skill_id not in dict(skill_choices(org.id)):
+        problems["skill_id"] = _("Choose a skill from the list.")
+    if values.job_role_id is not None and values.job_role_id not in dict(job_role_choices(org.id)):
+        problems["job_role_id"] = _("Choose a role from the list.")
+    return problems
 
 
 def schedule_problem(org: Organisation, cron: str) -> str | None:
@@ -178,10 +255,13 @@ def check_values(org: Organisation, values: CampaignValues) -> dict[str, str]:
     window must not end before it starts.
     """
     problems: dict[str, str] = {}
-    if get_type(values.nudge_type) is None:
+    nudge_type = get_type(values.nudge_type)
+    if nudge_type is None:
         problems["nudge_type"] = _("Choose a kind of nudge from the list.")
     if not values.name.strip():
         problems["name"] = _("Give the campaign a name.")
+    if about_a_skill(nudge_type):
+        problems.update(_skill_problems(org, values))
     ours = {team_id for team_id, _name in org_teams(org.id)}
     if set(values.team_ids) - ours:
         problems["team_ids"] = _("Choose teams from the list.")
@@ -229,6 +309,9 @@ def _apply(campaign: NudgeCampaign, values: CampaignValues) -> None:
     campaign.channel = CampaignChannel(values.channel)
     campaign.holdout_percent = values.holdout_percent
     campaign.starts_on, campaign.ends_on = values.starts_on, values.ends_on
+    about = about_a_skill(get_type(values.nudge_type))
+    campaign.skill_id = values.skill_id if about else None
+    campaign.job_role_id = values.job_role_id if about else None
 
 
 # --- Create, change, start, pause, stop ------------------------------------------------
@@ -294,6 +377,8 @@ def update_campaign(
             roles=list(campaign.roles or []),
             factors=list(campaign.factors or []),
             holdout_percent=campaign.holdout_percent,
+            skill_id=campaign.skill_id,
+            job_role_id=campaign.job_role_id,
         )
     _apply(campaign, values)
     campaign.updated_at = now

@@ -56,6 +56,14 @@ def _ids(values) -> list[int]:
     return [number if (number := _int_or_none(v)) is not None else -1 for v in values or []]
 
 
+def _choice_or_refused(value) -> int | None:
+    """None for an empty choice, the id for a whole number, else -1 (never in the list)."""
+    if value in (None, ""):
+        return None
+    number = _int_or_none(value)
+    return number if number is not None else -1
+
+
 class PlainTimeField(TimeField):
     """A time of day ("9:00" or "09:00"; "9.00" too), with a plain message."""
 
@@ -104,6 +112,10 @@ class CampaignForm(FlaskForm):
             Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
         ],
     )
+    # A campaign about one skill gap (``campaigns.about_a_skill``): only on its form.
+    # Choices are checked by the service with a plain message.
+    skill_id = SelectField(_l("Which skill?"), validate_choice=False)
+    job_role_id = SelectField(_l("For the people in which role?"), validate_choice=False)
     # Choices are checked by the service (teams of this organisation only) with a plain
     # message; WTForms' own "not a valid choice" is switched off.
     team_ids = MultiCheckboxField(_l("Teams"), validate_choice=False)
@@ -167,8 +179,17 @@ class CampaignForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
 
-    def __init__(self, teams: list[tuple[int, str]], *args, **kwargs):
+    def __init__(
+        self,
+        teams: list[tuple[int, str]],
+        *args,
+        skills: list[tuple[int, str]] | None = None,
+        job_roles: list[tuple[int, str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.skill_id.choices = options([("", _("Choose a skill")), *(skills or [])])
+        self.job_role_id.choices = options([("", _("Everyone in any role")), *(job_roles or [])])
         self.team_ids.choices = options(teams)
         self.roles.choices = role_choices()
         barriers, drivers = audience_factor_choices()
@@ -179,6 +200,8 @@ class CampaignForm(FlaskForm):
     def fill(self, values: CampaignValues) -> None:
         self.nudge_type.data = values.nudge_type
         self.name.data = values.name
+        self.skill_id.data = "" if values.skill_id is None else str(values.skill_id)
+        self.job_role_id.data = "" if values.job_role_id is None else str(values.job_role_id)
         self.team_ids.data = [str(t) for t in values.team_ids]
         self.roles.data = list(values.roles)
         self.factors.data = list(values.factors)
@@ -245,6 +268,9 @@ class CampaignForm(FlaskForm):
             else -1,
             starts_on=self.starts_on.data,
             ends_on=self.ends_on.data,
+            skill_id=_int_or_none(self.skill_id.data),
+            # Empty: everyone; anything unreadable is refused as "not in the list".
+            job_role_id=_choice_or_refused(self.job_role_id.data),
         )
 
     def check(self, org, nudge_type: str) -> CampaignValues | None:

@@ -22,6 +22,7 @@ from ..tenancy import scoped_get_or_404
 from . import bp
 from .campaigns import (
     RECOMMENDED_FIRST,
+    about_a_skill,
     campaigns_of,
     can,
     change_status,
@@ -30,9 +31,13 @@ from .campaigns import (
     default_values,
     factor_label,
     first_run_if_started,
+    job_role_choices,
     next_run,
     org_teams,
+    prefill_skill_gap,
     running_campaigns_by_type,
+    skill_choices,
+    skill_gap_names,
     status_label,
     type_groups,
     update_campaign,
@@ -75,6 +80,14 @@ TEMPLATE_HELPERS = {
 }
 
 
+def _campaign_form(nudge_type: NudgeType, **kwargs) -> CampaignForm:
+    """The campaign form; for a type about one skill gap, with the skills and roles."""
+    if about_a_skill(nudge_type):
+        kwargs["skills"] = skill_choices(g.org.id)
+        kwargs["job_roles"] = job_role_choices(g.org.id)
+    return CampaignForm(org_teams(g.org.id), **kwargs)
+
+
 def _type_or_404(key: str | None) -> NudgeType:
     nudge_type = get_type(key or "")
     if nudge_type is None:
@@ -110,6 +123,8 @@ def _with_frozen_fields(formdata, campaign: NudgeCampaign):
     data.setlist("roles", list(campaign.roles or []))
     data.setlist("factors", list(campaign.factors or []))
     data["holdout_percent"] = str(campaign.holdout_percent)
+    data["skill_id"] = "" if campaign.skill_id is None else str(campaign.skill_id)
+    data["job_role_id"] = "" if campaign.job_role_id is None else str(campaign.job_role_id)
     return data
 
 
@@ -119,6 +134,7 @@ def _form_page(form: CampaignForm, nudge_type: NudgeType, campaign: NudgeCampaig
         form=form,
         nudge_type=nudge_type,
         campaign=campaign,
+        about_a_skill=about_a_skill(nudge_type),
         zone=zone_in_words(g.org),
         **TEMPLATE_HELPERS,
     ), (400 if form.errors else 200)
@@ -139,12 +155,17 @@ def new_campaign():
             **TEMPLATE_HELPERS,
         )
     nudge_type = _type_or_404(key)
-    teams = org_teams(g.org.id)
     if request.method == "GET":
-        form = CampaignForm(teams, formdata=None)
-        form.fill(default_values(nudge_type))
+        form = _campaign_form(nudge_type, formdata=None)
+        values = default_values(nudge_type)
+        if about_a_skill(nudge_type):
+            # From the skill-gap overview's button: that skill and role, filled in.
+            values = prefill_skill_gap(
+                g.org, values, request.args.get("skill_id"), request.args.get("job_role_id")
+            )
+        form.fill(values)
         return _form_page(form, nudge_type, None)
-    form = CampaignForm(teams)
+    form = _campaign_form(nudge_type)
     values = form.check(g.org, nudge_type.key)
     if values is not None:
         campaign, created = create_campaign(g.org, current_user.id, values, utcnow())
@@ -165,12 +186,11 @@ def edit_campaign(nudge_campaign_id: int):
     if campaign.status == CampaignStatus.stopped:
         flash(_("This campaign is stopped. It cannot change any more."), "info")
         return redirect(url_for("nudges.campaign", nudge_campaign_id=campaign.id))
-    teams = org_teams(g.org.id)
     if request.method == "GET":
-        form = CampaignForm(teams, formdata=None)
+        form = _campaign_form(nudge_type, formdata=None)
         form.fill(values_of(campaign))
         return _form_page(form, nudge_type, campaign)
-    form = CampaignForm(teams, formdata=_with_frozen_fields(request.form, campaign))
+    form = _campaign_form(nudge_type, formdata=_with_frozen_fields(request.form, campaign))
     values = form.check(g.org, campaign.nudge_type)
     if values is not None:
         update_campaign(campaign, current_user.id, values, utcnow())
@@ -207,6 +227,7 @@ def campaign(nudge_campaign_id: int):
         nudge_type=nudge_type,
         values=values_of(campaign),
         team_names=_team_names(campaign),
+        skill_gap=skill_gap_names(campaign) if about_a_skill(nudge_type) else None,
         next_run=next_run(campaign, g.org, now),
         first_run=first_run_if_started(campaign, g.org, now),
         now=now,

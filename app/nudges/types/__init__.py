@@ -8,6 +8,7 @@ from . import (
     manager_conversations,  # noqa: F401
     manager_recognise,  # noqa: F401
     meet_ambassador,  # noqa: F401
+    skill_gap,  # noqa: F401
     small_step,  # noqa: F401
     social_norm,  # noqa: F401
     team_digest,  # noqa: F401
