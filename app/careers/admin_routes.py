@@ -255,16 +255,17 @@ def admin_role_people(job_role_id: int):
     role = _role(job_role_id)
     team_id = query_int("team")
     form = PeopleForm()
-    if form.validate_on_submit():
-        action = form.action.data
+    if form.is_submitted():
+        action = form.action.data if form.validate() else None
+        people = [pid for pid in form.people.data or [] if 0 < pid <= MAX_ID]
         if action in ("put_in", "take_out"):
-            if not form.people.data:
+            if not people:
                 flash(_("Tick at least one person first."), "error")
             elif action == "put_in" and not role.active:
                 flash(_("Switch the role on first."), "error")
             else:
                 changed = set_people_role(
-                    g.org.id, role, form.people.data, action == "put_in", current_user.id
+                    g.org.id, role, people, action == "put_in", current_user.id
                 )
                 db.session.commit()
                 if action == "put_in":

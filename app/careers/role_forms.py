@@ -138,5 +138,8 @@ class MemberRoleForm(FlaskForm):
     """The role of one person, on the admin's person page."""
 
     job_role_id = SelectField(
-        _l("Role"), coerce=_optional_id, validators=[Optional()], validate_choice=True
+        _l("Role (from the list of roles)"),
+        coerce=_optional_id,
+        validators=[Optional()],
+        validate_choice=True,
     )

@@ -228,6 +228,7 @@ def test_admin_adds_a_new_skill_with_reward_and_offers(client, make, dbs):
     assert "Needed within a year" in page and SKILL["reason"] in page
     assert "A certificate: Een certificaat van de leverancier" in page
     assert "Scannen in 30 minuten" in page and "Cursus van de bond" in page
+    assert f"/careers/gaps?job_role_id={role.id}" in page  # who has these skills
 
     # An offer the organisation may not see cannot be ticked: a form error, nothing written.
     for offer in (hidden, elsewhere):
