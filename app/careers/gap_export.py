@@ -24,8 +24,9 @@ def _number(value: int | None) -> str:
     return _("too few to show") if value is None else str(value)
 
 
-def gaps_csv(org, overview: GapOverview) -> tuple[str, str]:
-    """(file name, text): a line per skill of the role, in the chosen group."""
+def gaps_csv(org, overview: GapOverview | None) -> tuple[str, str]:
+    """(file name, text): a line per skill of the role, in the chosen group; only the
+    header when there is nothing to show (no roles yet, or no team to look at)."""
     dutch = str(get_locale()) == "nl"
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if dutch else ",", lineterminator="\r\n")
@@ -42,6 +43,8 @@ def gaps_csv(org, overview: GapOverview) -> tuple[str, str]:
             _("Offers that teach this"),
         ]
     )
+    if overview is None:
+        return f"{_('skill-gaps')}-{org.slug}.csv", "\ufeff" + out.getvalue()
     group_name = overview.group.name or org.name
     for row in overview.rows:
         writer.writerow(

@@ -101,11 +101,11 @@ def gaps():
 @only_in("company")
 @require_roles(*MANAGERS)
 def gaps_csv():
-    """The same counts as the page, as a CSV file."""
+    """The same counts as the page, as a CSV file (only its header when there is no role
+    or no group to show, as the page says)."""
     _roles, role, _choosable, group, groups, _is_admin = _choice()
-    if role is None or group is None:
-        abort(404)
-    filename, content = gap_export.gaps_csv(g.org, gap_overview(g.org, role, groups, group))
+    overview = gap_overview(g.org, role, groups, group) if role and group else None
+    filename, content = gap_export.gaps_csv(g.org, overview)
     return Response(
         content,
         mimetype="text/csv",

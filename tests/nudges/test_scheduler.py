@@ -332,6 +332,12 @@ def test_scheduler_run_plans_at_once_and_stops_cleanly(app, dbs, make, database,
     assert "scheduler stopped" in output
     with sqlite3.connect(store) as conn:
         jobs = {row[0] for row in conn.execute("SELECT id FROM apscheduler_jobs")}
-    assert jobs == {"sync", "purge", "kpi-refresh", campaign_job_id(campaign.id)}
+    assert jobs == {
+        "sync",
+        "purge",
+        "kpi-refresh",
+        "colleague-follow-up",
+        campaign_job_id(campaign.id),
+    }
     assert "apscheduler_jobs" not in inspect(dbs.get_bind()).get_table_names()
     assert dbs.scalar(select(NudgeCampaign.last_period).where(NudgeCampaign.id == campaign.id))

@@ -316,3 +316,44 @@ def test_a_date_that_passed_before_approval_becomes_no_offer(client, make, dbs):
         token_from="colleague-sessions",
     )
     assert _count(dbs, Offer) == 1
+
+
+def test_someone_who_finished_an_offer_teaches_a_skill_they_name(client, make, dbs):
+    from app.development.skills_models import Skill
+
+    org = make.org()
+    person = make.member(org).user
+    course = make.offer(org, title="Reach truck course")
+    interested = make.offer(org, title="Forklift basics")
+    dbs.add_all(
+        [
+            OfferSignup(
+                org_id=org.id,
+                offer_id=course.id,
+                user_id=person.id,
+                status=SignupStatus.completed,
+            ),
+            OfferSignup(
+                org_id=org.id,
+                offer_id=interested.id,
+                user_id=person.id,
+                status=SignupStatus.interested,
+            ),
+        ]
+    )
+    dbs.commit()
+    login(client, person)
+    english(client)
+    page = text_of(client.get(url(org, "teach")))
+    assert "Reach truck course" in page and "Forklift basics" not in page
+    only_interested = teach_form(0, [future(2)], basis=f"offer:{interested.id}")
+    assert post(client, org, "teach", only_interested, token_from="teach").status_code == 400
+    form = teach_form(0, [future(2)], basis=f"offer:{course.id}", skill_name="  Reach  truck ")
+    assert post(client, org, "teach", form, token_from="teach").status_code == 302
+    item = dbs.scalars(select(ColleagueSession)).one()
+    skill = dbs.get(Skill, item.skill_id)
+    assert (item.source_offer_id, skill.name, skill.name_key) == (
+        course.id,
+        "Reach truck",
+        "reach truck",
+    )
