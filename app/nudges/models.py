@@ -67,9 +67,7 @@ class NudgeCampaign(OrgScoped, db.Model):
     # For a campaign about one skill gap (the "skill_gap" type, R3): the skill, and the
     # role whose people it is for (None: everyone in the audience).
     skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="SET NULL"))
-    job_role_id: Mapped[int | None] = mapped_column(
-        ForeignKey("job_roles.id", ondelete="SET NULL")
-    )
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id", ondelete="SET NULL"))
     schedule_kind: Mapped[ScheduleKind] = mapped_column(
         _str_enum(ScheduleKind, "schedule_kind"), default=ScheduleKind.cron
     )

@@ -110,9 +110,7 @@ class Membership(OrgScoped, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     job_title: Mapped[str | None] = mapped_column(String(120))
     # The role profile the admin assigned (R1, app/careers); None: no role yet.
-    job_role_id: Mapped[int | None] = mapped_column(
-        ForeignKey("job_roles.id", ondelete="SET NULL")
-    )
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id", ondelete="SET NULL"))
     # Part-time factor for "learning hours per FTE" (K1): 1.00 is full time.
     fte: Mapped[Decimal] = mapped_column(
         Numeric(4, 2), default=Decimal("1.00"), server_default="1.00"
