@@ -318,17 +318,33 @@ def sync_campaign_jobs(scheduler, now: datetime) -> SyncResult:
 def add_standing_jobs(scheduler, now: datetime) -> None:
     """The sync job, the KPI refresh and the colleague sessions' follow-up (each first run
     at once), and the daily purge."""
-    scheduler.add_job(
-        SYNC_FUNC,
-        trigger=IntervalTrigger(seconds=SYNC_SECONDS, timezone=UTC),
-        id=SYNC_JOB_ID,
-        name="sync campaign jobs",
-        misfire_grace_time=SYNC_SECONDS,
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-        next_run_time=now,
+    every = (
+        (SYNC_FUNC, SYNC_SECONDS, SYNC_JOB_ID, "sync campaign jobs"),
+        (
+            KPI_REFRESH_FUNC,
+            KPI_REFRESH_SECONDS,
+            KPI_REFRESH_JOB_ID,
+            "refresh the running period's manager KPIs",
+        ),
+        (
+            FOLLOW_UP_FUNC,
+            FOLLOW_UP_SECONDS,
+            FOLLOW_UP_JOB_ID,
+            "ask to log colleague sessions that have ended",
+        ),
     )
+    for func, seconds, job_id, name in every:
+        scheduler.add_job(
+            func,
+            trigger=IntervalTrigger(seconds=seconds, timezone=UTC),
+            id=job_id,
+            name=name,
+            misfire_grace_time=seconds,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+            next_run_time=now,
+        )
     scheduler.add_job(
         PURGE_FUNC,
         trigger=CronTrigger(**PURGE_AT_UTC, timezone=UTC),
@@ -338,28 +354,6 @@ def add_standing_jobs(scheduler, now: datetime) -> None:
         coalesce=True,
         max_instances=1,
         replace_existing=True,
-    )
-    scheduler.add_job(
-        KPI_REFRESH_FUNC,
-        trigger=IntervalTrigger(seconds=KPI_REFRESH_SECONDS, timezone=UTC),
-        id=KPI_REFRESH_JOB_ID,
-        name="refresh the running period's manager KPIs",
-        misfire_grace_time=KPI_REFRESH_SECONDS,
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-        next_run_time=now,
-    )
-    scheduler.add_job(
-        FOLLOW_UP_FUNC,
-        trigger=IntervalTrigger(seconds=FOLLOW_UP_SECONDS, timezone=UTC),
-        id=FOLLOW_UP_JOB_ID,
-        name="ask to log colleague sessions that have ended",
-        misfire_grace_time=FOLLOW_UP_SECONDS,
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-        next_run_time=now,
     )
 
 
