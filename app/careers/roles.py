@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..audit.services import record_audit
-from ..db_utils import insert_or_get, insert_or_ignore
-from ..development.skills import skill_key, tidy_name
+from ..db_utils import insert_or_ignore
+from ..development.skills import skill_key, tidy_name, vocabulary_skill_id
 from ..development.skills_models import Skill
 from ..extensions import db
 from ..offers.models import Offer
@@ -236,24 +236,6 @@ def _set_offers(org_id: int, role_skill: RoleSkill, offer_ids: Iterable[int]) ->
     return bool(gone or (wanted - current))
 
 
-def _vocabulary_skill(org_id: int, name: str, actor_id: int | None, now: datetime) -> int:
-    """The id of the skill ``name`` in the vocabulary; a new name joins it (by key, so
-    "Reach truck" and "reach  truck" are one skill)."""
-    skill_id, _created = insert_or_get(
-        Skill,
-        {
-            "org_id": org_id,
-            "name": name[:SKILL_NAME_MAX],
-            "name_key": skill_key(name)[:SKILL_NAME_MAX],
-            "description": "",
-            "created_by_id": actor_id,
-            "created_at": now,
-        },
-        ["org_id", "name_key"],
-    )
-    return skill_id
-
-
 def _same_values(role_skill: RoleSkill, values: RoleSkillValues, offer_ids: set[int]) -> bool:
     return (
         role_skill.horizon == values.horizon
@@ -281,7 +263,7 @@ def add_role_skill(
     name = tidy_name(values.skill_name)
     if not name:
         raise RoleRefused("no_skill")
-    skill_id = _vocabulary_skill(org_id, name, actor_id, now)
+    skill_id = vocabulary_skill_id(org_id, name, actor_id, now)
     new_id = insert_or_ignore(
         RoleSkill,
         {

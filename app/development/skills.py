@@ -77,6 +77,24 @@ def org_id_from_token(token: str) -> int | None:
 # --- the passport ----------------------------------------------------------------------
 
 
+def vocabulary_skill_id(org_id: int, name: str, actor_id: int | None, now: datetime) -> int:
+    """The id of the skill ``name`` in the organisation's one vocabulary; a new name joins
+    it (by key, so "Reach truck" and "reach  truck" are one skill). ``name`` is tidied."""
+    skill_id, _created = insert_or_get(
+        Skill,
+        {
+            "org_id": org_id,
+            "name": name[:SKILL_NAME_MAX],
+            "name_key": skill_key(name)[:SKILL_NAME_MAX],
+            "description": "",
+            "created_by_id": actor_id,
+            "created_at": now,
+        },
+        ["org_id", "name_key"],
+    )
+    return skill_id
+
+
 def add_skill(
     org_id: int, user_id: int, name: str, note: str | None, now: datetime
 ) -> tuple[PersonSkill, bool]:
@@ -87,18 +105,7 @@ def add_skill(
     name = tidy_name(name)
     if not name:
         raise SkillRefused("empty")
-    skill_id, _created = insert_or_get(
-        Skill,
-        {
-            "org_id": org_id,
-            "name": name[:SKILL_NAME_MAX],
-            "name_key": skill_key(name)[:SKILL_NAME_MAX],
-            "description": "",
-            "created_by_id": user_id,
-            "created_at": now,
-        },
-        ["org_id", "name_key"],
-    )
+    skill_id = vocabulary_skill_id(org_id, name, user_id, now)
     new_id = insert_or_ignore(
         PersonSkill,
         {

@@ -15,9 +15,8 @@ from sqlalchemy import select, text, update
 
 from ..accounts.models import User
 from ..audit.services import record_audit
-from ..db_utils import insert_or_get, insert_or_ignore
-from ..development.skills import SKILL_NAME_MAX, skill_key, tidy_name
-from ..development.skills_models import Skill
+from ..db_utils import insert_or_ignore
+from ..development.skills import SKILL_NAME_MAX, tidy_name, vocabulary_skill_id
 from ..extensions import db
 from ..notifications.services import notify
 from ..orgs.models import Organisation, OrgKind
@@ -67,19 +66,7 @@ def _skill_for(org_id: int, teacher_id: int, values: SessionValues, now: datetim
     name = tidy_name(values.skill_name)[:SKILL_NAME_MAX]
     if not name:
         return None
-    skill_id, _created = insert_or_get(
-        Skill,
-        {
-            "org_id": org_id,
-            "name": name,
-            "name_key": skill_key(name)[:SKILL_NAME_MAX],
-            "description": "",
-            "created_by_id": teacher_id,
-            "created_at": now,
-        },
-        ["org_id", "name_key"],
-    )
-    return skill_id
+    return vocabulary_skill_id(org_id, name, teacher_id, now)
 
 
 def propose_session(
