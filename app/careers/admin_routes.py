@@ -22,6 +22,13 @@ from ..permissions import only_in, require_roles
 from ..tenancy import scoped_get_or_404
 from . import bp
 from .models import RoleSkill
+from .people import (
+    member_role_choices,
+    people_for_role,
+    set_member_role,
+    set_people_role,
+    team_and_below,
+)
 from .queries import org_roles, role_or_404, role_people_counts, role_profile
 from .role_forms import (
     HORIZON_LABELS,
@@ -37,14 +44,9 @@ from .roles import (
     add_role_skill,
     create_role,
     linked_offer_ids,
-    member_role_choices,
     offer_choices,
-    people_for_role,
     remove_role_skill,
-    set_member_role,
-    set_people_role,
     set_role_active,
-    team_and_below,
     update_role,
     update_role_skill,
     vocabulary,
