@@ -6,14 +6,14 @@ group (a unit includes the teams below it; the organisation everyone). Which gro
 hidden is decided over the whole team tree at once by
 ``manager_kpis.suppression.suppressed_groups`` (a group under k people, and a group that
 could be worked out by subtracting shown groups), so choosing one group after another
-gives nothing away. In a shown group every cell goes through
-``aggregates.suppress_counts``: a cell of fewer than k people is hidden, and when one
-hidden cell could be worked out from the total, the next-smallest one is hidden too.
+gives nothing away. Which cells of a shown group are hidden is decided over the tree too,
+by ``gap_cells.hidden_cells``: a cell of fewer than k people, a cell the group's total
+would give away, and a cell that subtracting the shown groups below would give away.
 
-Counting is done in SQL: one statement for the head counts of every group (per team,
-added up the tree here, in a loop over teams, never over people) and one for the counts
-of the chosen group (per skill). With ``role_profile`` (two) and the groups (one) a page
-runs the same statements for 10 people as for 500.
+Counting is done in SQL: one statement for the head counts of every group and one for
+the counts per team and skill (both added up the tree here, in a loop over teams, never
+over people). With ``role_profile`` (two) and the groups (one) a page runs the same
+statements for 10 people as for 500.
 """
 
 from __future__ import annotations
@@ -24,17 +24,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
-from ..aggregates import Count, suppress_counts
 from ..development.skills_models import PersonSkill
 from ..extensions import db
 from ..manager_kpis.groups import ORG_KEY, Group, org_groups, team_key
 from ..manager_kpis.suppression import suppressed_groups
 from ..orgs.models import Membership
+from .gap_cells import CLAIMED, CONFIRMED, NOT_YET, hidden_cells, row_values
 from .models import Horizon, JobRole
 from .queries import RoleSkillView, role_profile
-
-CONFIRMED, CLAIMED, NOT_YET = "confirmed", "claimed", "not_yet"
-CELLS = (CONFIRMED, CLAIMED, NOT_YET)
 
 HORIZON_WORDS = {
     Horizon.now: _l("Needed now"),
@@ -93,23 +90,6 @@ def group_by_key(groups: Sequence[Group], key: str | None) -> Group | None:
     return next((g for g in groups if g.key == key), None)
 
 
-def teams_in(groups: Sequence[Group], group: Group) -> set[int] | None:
-    """The team ids a group counts: the team and every team below it; None for the
-    organisation (everyone, people in no team too)."""
-    if group.team_id is None:
-        return None
-    children: dict[str, list[Group]] = {}
-    for g in groups:
-        if g.parent_key is not None:
-            children.setdefault(g.parent_key, []).append(g)
-    found, todo = set(), [group]
-    while todo:
-        current = todo.pop()
-        found.add(current.team_id)
-        todo.extend(children.get(current.key, ()))
-    return found
-
-
 def head_counts(org_id: int, role_id: int, groups: Sequence[Group]) -> dict[str, int]:
     """Active members in the role per group key (a unit includes the teams below it; the
     organisation everyone). One query, grouped by team; added up the tree here."""
@@ -122,30 +102,44 @@ def head_counts(org_id: int, role_id: int, groups: Sequence[Group]) -> dict[str,
         )
         .group_by(Membership.team_id)
     ).all()
-    parent = {g.key: g.parent_key for g in groups}
+    keys = _up_the_tree(groups)
     counts: dict[str, int] = {g.key: 0 for g in groups}
     for team_id, n in rows:
-        # The team, each unit above it and the organisation (people in no team, or in a
-        # team missing from the tree, count for the organisation only).
-        key = team_key(team_id) if team_id is not None else ORG_KEY
-        if key not in parent:
-            key = ORG_KEY
-        while key is not None:
+        for key in keys(team_id):
             counts[key] += int(n)
-            key = parent.get(key)
     return counts
 
 
+def _up_the_tree(groups: Sequence[Group]):
+    """A function from a team id to the keys it counts for: the team, each unit above it
+    and the organisation (people in no team, or in a team missing from the tree, count
+    for the organisation only)."""
+    parent = {g.key: g.parent_key for g in groups}
+
+    def keys(team_id: int | None) -> list[str]:
+        key = team_key(team_id) if team_id is not None else ORG_KEY
+        if key not in parent:
+            key = ORG_KEY
+        found = []
+        while key is not None:
+            found.append(key)
+            key = parent.get(key)
+        return found
+
+    return keys
+
+
 def skill_counts(
-    org_id: int, role_id: int, skill_ids: Sequence[int], team_ids: set[int] | None
-) -> dict[int, tuple[int, int]]:
-    """skill id -> (confirmed, claimed only) among the active members in the role (in
-    ``team_ids``; None: everyone). One query, grouped by skill."""
+    org_id: int, role_id: int, skill_ids: Sequence[int], groups: Sequence[Group]
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """skill id -> group key -> (confirmed, claimed only) among the active members in the
+    role. One query, grouped by team and skill; added up the tree here."""
     if not skill_ids:
         return {}
     confirmed = PersonSkill.confirmed_at.is_not(None)
     query = (
         select(
+            Membership.team_id,
             PersonSkill.skill_id,
             func.sum(case((confirmed, 1), else_=0)),
             func.sum(case((confirmed, 0), else_=1)),
@@ -161,35 +155,20 @@ def skill_counts(
             Membership.active.is_(True),
             Membership.job_role_id == role_id,
         )
-        .group_by(PersonSkill.skill_id)
+        .group_by(Membership.team_id, PersonSkill.skill_id)
     )
-    if team_ids is not None:
-        query = query.where(Membership.team_id.in_(sorted(team_ids)))
-    return {
-        skill_id: (int(have or 0), int(claimed or 0))
-        for skill_id, have, claimed in db.session.execute(query)
-    }
+    keys = _up_the_tree(groups)
+    counts: dict[int, dict[str, tuple[int, int]]] = {}
+    for team_id, skill_id, have, claimed in db.session.execute(query):
+        per_group = counts.setdefault(skill_id, {})
+        for key in keys(team_id):
+            old_have, old_claimed = per_group.get(key, (0, 0))
+            per_group[key] = (old_have + int(have or 0), old_claimed + int(claimed or 0))
+    return counts
 
 
-def _row(skill: RoleSkillView, people: int, have: int, claimed: int, k: int) -> GapRow:
-    not_yet = max(people - have - claimed, 0)
-    table = suppress_counts(
-        [
-            Count(CONFIRMED, have, have),
-            Count(CLAIMED, claimed, claimed),
-            Count(NOT_YET, not_yet, not_yet),
-        ],
-        Count("people", people, people),
-        k,
-        keys=CELLS,
-    )
-    return GapRow(
-        skill=skill,
-        people=table.total,
-        confirmed=table.get(CONFIRMED),
-        claimed=table.get(CLAIMED),
-        not_yet=table.get(NOT_YET),
-    )
+def _cell(values, hidden: set[str], cell: str) -> int | None:
+    return None if cell in hidden else values[cell]
 
 
 def gap_overview(org, role: JobRole, groups: Sequence[Group], group: Group) -> GapOverview:
@@ -204,8 +183,21 @@ def gap_overview(org, role: JobRole, groups: Sequence[Group], group: Group) -> G
     if group.key in hidden_keys:
         rows = [GapRow(s, None, None, None, None) for s in profile.skills]
         return GapOverview(role, group, parent, True, people < k, None, rows, k)
-    counts = skill_counts(
-        org.id, role.id, [s.skill_id for s in profile.skills], teams_in(groups, group)
-    )
-    rows = [_row(s, people, *counts.get(s.skill_id, (0, 0)), k) for s in profile.skills]
+    counts = skill_counts(org.id, role.id, [s.skill_id for s in profile.skills], groups)
+    shown = [g.key for g in groups if g.key not in hidden_keys]
+    rows = []
+    for skill in profile.skills:
+        per_group = counts.get(skill.skill_id, {})
+        values = {key: row_values(populations[key], *per_group.get(key, (0, 0))) for key in shown}
+        hidden = hidden_cells(values, populations, groups, hidden_keys, k)[group.key]
+        mine = values[group.key]
+        rows.append(
+            GapRow(
+                skill=skill,
+                people=people,
+                confirmed=_cell(mine, hidden, CONFIRMED),
+                claimed=_cell(mine, hidden, CLAIMED),
+                not_yet=_cell(mine, hidden, NOT_YET),
+            )
+        )
     return GapOverview(role, group, parent, False, False, people, rows, k)

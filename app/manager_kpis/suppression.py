@@ -93,7 +93,7 @@ def _guard(
     for key, n in people.items():
         if key in hidden or n <= 0:
             continue
-        below = _highest_shown_below(key, children, hidden, people)
+        below = highest_shown_below(key, children, hidden, people)
         rest = n - sum(people[c] for c in below)
         if below and 0 < rest < k:
             hidden.add(min(below, key=lambda c: (people[c], c)))
@@ -101,7 +101,7 @@ def _guard(
     return changed
 
 
-def _highest_shown_below(
+def highest_shown_below(
     key: str, children: Mapping[str, list[str]], hidden: set[str], people: Mapping[str, int]
 ) -> list[str]:
     """The shown groups below ``key`` with no shown group between them and ``key``: what a

@@ -10,6 +10,7 @@ import re
 from sqlalchemy import insert, select
 
 from app.accounts.models import User
+from app.careers.gap_cells import CELLS, CONFIRMED, NOT_YET
 from app.careers.models import Horizon
 from app.db_types import utcnow
 from app.development.skills_models import PersonSkill
@@ -264,3 +265,54 @@ def test_the_kpi_overview_links_to_the_overview(client, make, dbs):
     login(client, viewer(make, org, roles=(Role.employee, Role.manager), team=team))
     page = client.get(f"/o/{org.slug}/manager_kpis/").get_data(as_text=True)
     assert f'href="/o/{org.slug}/careers/gaps"' in page
+
+
+def _cells(page: str, skill) -> dict[str, int | None]:
+    row = row_of(page, skill)
+    return {c: None if cell(row, c) == TOO_FEW else int(cell(row, c)) for c in CELLS}
+
+
+def test_no_cell_of_fewer_than_k_can_be_worked_out_by_subtracting_a_team(client, make, dbs):
+    """k = 5. Unit "Expeditie": 10 people directly in it (1 confirmed) and team "Laden"
+    of 10 (5 confirmed). Shown naively, the unit says 6 and the team 5: the 1 of the
+    direct people would be given away. Whatever is shown, unit minus team is never a
+    number from 1 to 4, for any cell, and no row has a lone hidden cell with people in it."""
+    org = make.org(min_group_size=5, locale="en")
+    role = make_role(make, org, "Orderpicker", [("Scanner", Horizon.now)])
+    scanner = make_skill(make, org, "Scanner")
+    unit = make.team(org, name="Expeditie")
+    team = make.team(org, name="Laden", parent_id=unit.id)
+    direct = add_people(dbs, org, 10, role, unit, "direct")
+    laden = add_people(dbs, org, 10, role, team, "laden")
+    give(dbs, org, direct[:1], scanner, True)
+    give(dbs, org, laden[:5], scanner, True)
+    login(client, viewer(make, org))
+    pages = {
+        key: text_of(client.get(url(org, f"gaps?job_role_id={role.id}&group={key}")))
+        for key in ("org", f"team:{unit.id}", f"team:{team.id}")
+    }
+    assert "20 people in this role here." in pages[f"team:{unit.id}"]
+    assert "10 people in this role here." in pages[f"team:{team.id}"]
+    company, upper, lower = (_cells(pages[key], scanner) for key in pages)
+    assert upper == company  # everyone in the role is in the unit
+    assert lower[CONFIRMED] is None or upper[CONFIRMED] is None
+    for c in CELLS:
+        if upper[c] is not None and lower[c] is not None:
+            assert not 0 < upper[c] - lower[c] < 5, (c, upper, lower)
+    for row, total in ((upper, 20), (lower, 10)):
+        hidden = [c for c in CELLS if row[c] is None]
+        # A lone hidden cell would be the total minus the others: only when that is 0.
+        assert len(hidden) != 1 or total == sum(v for v in row.values() if v), row
+    # With 5 of the direct people confirmed too, nothing needs hiding in the unit's
+    # "confirmed" (10 - 5 = 5 people is not too few).
+    give(dbs, org, direct[1:5], scanner, True)
+    upper = _cells(
+        text_of(client.get(url(org, f"gaps?job_role_id={role.id}&group=team:{unit.id}"))),
+        scanner,
+    )
+    lower = _cells(
+        text_of(client.get(url(org, f"gaps?job_role_id={role.id}&group=team:{team.id}"))),
+        scanner,
+    )
+    assert (upper[CONFIRMED], lower[CONFIRMED]) == (10, 5)
+    assert (upper[NOT_YET], lower[NOT_YET]) == (10, 5)
