@@ -37,7 +37,8 @@ from ..feedback.models import (
     ReportedKind,
 )
 from ..notifications.models import Notification
-from ..offers.models import LearningWish, Offer, OfferSignup
+from ..notifications.services import notify
+from ..offers.models import LearningWish, Offer, OfferSignup, SignupStatus
 from ..offers.session_models import ColleagueSessionDate
 from ..orgs.models import ImportBatch, Membership, MembershipRole, Organisation, Role
 from ..outbox.models import OutboxMessage
@@ -269,19 +270,41 @@ def _unlink_dependents(doomed: _Doomed) -> None:
 
 def _call_off_sessions(person: Person, now: datetime) -> None:
     """Dates still to come of sessions the person would teach are switched off: nobody
-    will teach them. Dates that took place stay (colleagues' sign-ups and logs hang on
+    will teach them. Colleagues signed up (or interested) for such a date are taken off
+    it and told. Dates that took place stay (colleagues' sign-ups and logs hang on
     them), and the offers no longer name the person (``Offer.created_by_id`` unlinked)."""
+    coming = select(ColleagueSessionDate.offer_id).where(
+        ColleagueSessionDate.session_id.in_(my_session_ids(person.id)),
+        ColleagueSessionDate.offer_id.is_not(None),
+    )
+    told = db.session.execute(
+        select(OfferSignup.id, OfferSignup.org_id, OfferSignup.user_id, Offer.id, Offer.title)
+        .join(Offer, Offer.id == OfferSignup.offer_id)
+        .where(
+            Offer.id.in_(coming),
+            Offer.starts_at > now,
+            OfferSignup.user_id != person.id,
+            OfferSignup.status.in_([SignupStatus.signed_up, SignupStatus.interested]),
+        )
+    ).all()
+    if told:
+        _bulk(
+            update(OfferSignup)
+            .where(OfferSignup.id.in_([row[0] for row in told]))
+            .values(status=SignupStatus.cancelled, updated_at=now)
+        )
+    for _signup_id, org_id, user_id, offer_id, title in told:
+        notify(
+            org_id,
+            user_id,
+            "colleague_session_called_off",
+            {"offer_id": offer_id, "title": title},
+            now,
+            dedupe_key=f"colleague_session_called_off:{offer_id}",
+        )
     _bulk(
         update(Offer)
-        .where(
-            Offer.id.in_(
-                select(ColleagueSessionDate.offer_id).where(
-                    ColleagueSessionDate.session_id.in_(my_session_ids(person.id)),
-                    ColleagueSessionDate.offer_id.is_not(None),
-                )
-            ),
-            Offer.starts_at > now,
-        )
+        .where(Offer.id.in_(coming), Offer.starts_at > now)
         .values(active=False, updated_at=now)
     )
 

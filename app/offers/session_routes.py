@@ -136,7 +136,18 @@ def decide_proposal(colleague_session_id: int):
             errors_for=item.id,
         ), 400
     approve = form.decision.data == "approve"
-    if decide_session(item, current_user.id, approve, form.note.data or "", utcnow()):
+    try:
+        decided = decide_session(item, current_user.id, approve, form.note.data or "", utcnow())
+    except SessionRefused:
+        flash(
+            _(
+                "All dates of this session have passed. Ask your colleague for new dates, "
+                "or reject it."
+            ),
+            "error",
+        )
+        return redirect(url_for("offers.session_queue"))
+    if decided:
         db.session.commit()
         if approve:
             flash(_("Approved. The session is in the learning offers now."), "success")

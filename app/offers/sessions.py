@@ -167,9 +167,12 @@ def decide_session(
 
     On approval every date still to come becomes an offer "from a colleague": in work
     time, no exam, free, at our own workplace, with the session's place, places and time.
-    Returns False when the proposal was decided or withdrawn already (nothing changes).
+    Returns False when the proposal was decided or withdrawn already (nothing changes);
+    raises SessionRefused("no_dates") on approval when every date has passed.
     """
     note = " ".join((note or "").split())[:300]
+    if approve and item.status == SessionStatus.proposed and not _date_to_come(item, now):
+        raise SessionRefused("no_dates")
     status = SessionStatus.approved if approve else SessionStatus.rejected
     if not _move(item, status, now, decided_by_id=actor_id, decided_at=now, decision_note=note):
         return False
@@ -191,6 +194,21 @@ def decide_session(
         dedupe_key=f"colleague_session_decided:{item.id}",
     )
     return True
+
+
+def _date_to_come(item: ColleagueSession, now: datetime) -> bool:
+    return (
+        db.session.scalar(
+            select(ColleagueSessionDate.id)
+            .where(
+                ColleagueSessionDate.org_id == item.org_id,
+                ColleagueSessionDate.session_id == item.id,
+                ColleagueSessionDate.starts_at > now,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _make_offers(item: ColleagueSession, now: datetime) -> None:

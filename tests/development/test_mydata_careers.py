@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.careers.models import JobRole
 from app.db_types import utcnow
+from app.notifications.models import Notification
 from app.offers.models import Offer, OfferFormat, OfferSignup, SignupStatus
 from app.offers.session_models import ColleagueSession, ColleagueSessionDate, SessionStatus
 from app.orgs.models import Role
@@ -143,6 +144,8 @@ def test_deleting_my_account_takes_my_sessions_and_calls_off_dates_to_come(clien
     theirs, (their_offer,) = _session(dbs, org, colleague, decided_by=me, days=(7,))
     role = make_role(make, org, "Orderpicker")
     dbs.get(JobRole, role.id).created_by_id = me.id
+    # (A text naming me would be erased with me, a notification about it too.)
+    coming.title = "Reachtruck in de hoge stellingen"
     for offer in (past, coming):
         dbs.add(
             OfferSignup(
@@ -172,7 +175,28 @@ def test_deleting_my_account_takes_my_sessions_and_calls_off_dates_to_come(clien
     assert dbs.get(Offer, past.id).active is True
     assert dbs.get(Offer, their_offer.id).active is True
     assert {dbs.get(Offer, o.id).created_by_id for o in (past, coming)} == {None}
-    signups = dbs.scalars(select(OfferSignup.offer_id).where(OfferSignup.user_id == colleague.id))
-    assert sorted(signups) == sorted([past.id, coming.id])
+    # The colleague keeps the sign-up for the date that took place; the one to come is
+    # cancelled, and they are told once.
+    signups = dict(
+        dbs.execute(
+            select(OfferSignup.offer_id, OfferSignup.status).where(
+                OfferSignup.user_id == colleague.id
+            )
+        ).all()
+    )
+    assert signups == {past.id: SignupStatus.signed_up, coming.id: SignupStatus.cancelled}
+    told = dbs.scalars(
+        select(Notification).where(
+            Notification.user_id == colleague.id,
+            Notification.kind == "colleague_session_called_off",
+        )
+    ).all()
+    assert [(n.payload["offer_id"], n.payload["title"]) for n in told] == [
+        (coming.id, "Reachtruck in de hoge stellingen")
+    ]
+    login(client, colleague)
+    english(client)
+    page = client.get(f"/o/{org.slug}/notifications/").get_data(as_text=True)
+    assert "A session from a colleague is off" in page
     # The role I set up stays for the organisation, without my name.
     assert dbs.get(JobRole, role.id).created_by_id is None

@@ -272,6 +272,11 @@ def test_the_teacher_cannot_sign_up_and_sees_who_did(client, make, dbs):
     assert _count(dbs, OfferSignup, OfferSignup.user_id == teacher.id) == 0
     mine = text_of(client.get(url(org, "teach/mine")))
     assert "1 colleague signed up: Joris Bakker" in mine
+    # The participant is told, before and after signing up, that the teacher sees names.
+    login(client, joined)
+    english(client)
+    page = text_of(client.get(url(org, str(offer.id))))
+    assert "Ayla, who teaches this, sees the names of the colleagues who signed up." in page
 
 
 def test_my_sessions_page_runs_the_same_statements_for_few_and_many(
@@ -357,3 +362,30 @@ def test_someone_who_finished_an_offer_teaches_a_skill_they_name(client, make, d
         "Reach truck",
         "reach truck",
     )
+
+
+def test_a_session_whose_dates_all_passed_cannot_be_approved_but_can_be_rejected(client, make, dbs):
+    org = make.org()
+    admin = make.admin(org).user
+    teacher, skill_id = teacher_with_skill(make, org)
+    login(client, teacher)
+    post(client, org, "teach", teach_form(skill_id, [future(2)]), token_from="teach")
+    item = dbs.scalars(select(ColleagueSession)).one()
+    date = dbs.scalars(select(ColleagueSessionDate)).one()
+    date.starts_at = date.starts_at - timedelta(days=5)
+    dbs.commit()
+    login(client, admin)
+    english(client)
+    decide = f"colleague-sessions/{item.id}/decide"
+    response = post(client, org, decide, {"decision": "approve"}, token_from="colleague-sessions")
+    assert response.status_code == 302
+    page = text_of(client.get(response.location))
+    assert "All dates of this session have passed." in page
+    assert "The session is in the learning offers now" not in page
+    dbs.expire_all()
+    assert dbs.get(ColleagueSession, item.id).status == SessionStatus.proposed
+    assert _count(dbs, Offer) == 0
+    assert _count(dbs, Notification, Notification.user_id == teacher.id) == 0
+    post(client, org, decide, {"decision": "reject"}, token_from="colleague-sessions")
+    dbs.expire_all()
+    assert dbs.get(ColleagueSession, item.id).status == SessionStatus.rejected
