@@ -86,7 +86,7 @@ def row_of(page: str, skill) -> str:
 
 
 def cell(row: str, name: str) -> str:
-    found = re.search(rf'<td data-cell="{name}">(.*?)</td>', row, re.S).group(1)
+    found = re.search(rf'<td data-cell="{name}"[^>]*>(.*?)</td>', row, re.S).group(1)
     return " ".join(re.sub(r"<[^>]+>", " ", found).split()).replace("◌ ", "").replace("◌", "")
 
 

@@ -105,6 +105,12 @@ def test_admin_adds_a_future_skill_worker_takes_a_step_and_signs_up_for_a_collea
     expect(future).to_contain_text(SHORT)
     expect(future).to_contain_text(LONG)
     assert_accessible(page)
+    # From the role to the skill-gap overview: one person in the role is too few to show.
+    page.get_by_role("link", name=nl("How many people in this role have these skills")).click()
+    expect(page.locator("#gap-heading")).to_contain_text("Orderpicker")
+    expect(page.locator("tr[data-skill]")).to_have_count(2)
+    expect(page.locator("main [data-too-few]").first).to_be_visible()
+    assert_accessible(page)
 
     # 3. The worker opens "my future at work" from her development page: the skill is new
     # for her, and the next step is the short offer in work time (not the evening course).
