@@ -73,9 +73,11 @@ def test_admin_puts_people_in_a_role_and_takes_them_out(client, make, dbs):
     assert _role_of(dbs, ann) == _role_of(dbs, bob) == picker.id  # Bob moved from driver
     assert _role_of(dbs, cas) is None
     # The same again changes nobody.
-    send(client, org, people, {"people": [ann.id, bob.id], "action": "put_in"})
-    counts = text_of(client.get(url(org, "admin/roles")))
-    assert "Orderpicker" in counts
+    again = send(client, org, people, {"people": [ann.id, bob.id], "action": "put_in"})
+    assert "People put in this role: 0." in text_of(client.get(again.location))
+    counts = client.get(url(org, "admin/roles")).get_data(as_text=True)
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in counts.split("<tr>")[2:]}
+    assert '<td data-label="People in this role">2</td>' in rows["Orderpicker"]
 
     # Taking out only takes out people in this role.
     response = send(client, org, people, {"people": [bob.id, cas.id], "action": "take_out"})

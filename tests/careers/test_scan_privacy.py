@@ -63,8 +63,9 @@ def test_a_manager_sees_their_own_scan_not_a_team_members(client, make, dbs):
     give_skill(make, org, worker.id, "Planning maken", confirmed=False)
     # The worker took a step: their goal is theirs alone.
     login(client, worker)
-    _post_step(client, org, plan_skill.id)
+    assert _post_step(client, org, plan_skill.id).status_code == 302
     worker_goal = dbs.scalar(select(Goal.id).where(Goal.user_id == worker.id))
+    assert worker_goal is not None
 
     login(client, manager)
     english(client)

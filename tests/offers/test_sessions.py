@@ -298,6 +298,9 @@ def test_my_sessions_page_runs_the_same_statements_for_few_and_many(
     for days in range(3, 8):
         approved_session(make, org, teacher.id, future(days), participants=people)
     assert statements() == few
+    english(client)
+    page = text_of(client.get(url(org, "teach/mine")))
+    assert page.count("3 colleagues signed up") == 5 and page.count("1 colleague signed up") == 1
 
 
 def test_a_date_that_passed_before_approval_becomes_no_offer(client, make, dbs):

@@ -213,3 +213,27 @@ def test_only_participants_after_the_session_may_confirm(client, make, dbs):
     plain_path = f"colleague-sessions/dates/{plain.id}/confirm-skill"
     assert post(client, org, plain_path, token_from=str(plain_offer.id)).status_code == 404
     assert _count(dbs, SkillConfirmation) == 0
+
+
+def test_the_follow_up_links_open_a_pre_filled_log(app, client, make, dbs):
+    """From the user's side: the teacher's and a participant's notification each link to
+    the learning log, filled in with the session."""
+    import re
+
+    org = make.org()
+    teacher = make.member(org, name="Ayla").user
+    learner = make.member(org).user
+    starts = (utcnow() - timedelta(hours=3)).replace(second=0, microsecond=0)
+    approved_session(make, org, teacher.id, starts, participants=[learner.id], minutes=30)
+    _follow_up(app, starts + timedelta(minutes=31))
+    for person, link_text, expected in (
+        (teacher, "Log that you taught it", "Taught colleagues: Label roll of the scanner"),
+        (learner, "Log what you learned", "Label roll of the scanner"),
+    ):
+        login(client, person)
+        english(client)
+        page = text_of(client.get(f"/o/{org.slug}/notifications/"))
+        link = re.search(rf'<a href="([^"]+)">{link_text}</a>', page)
+        assert link, (link_text, page[-2000:])
+        form = text_of(client.get(link.group(1)))
+        assert f'value="{expected}"' in form, link.group(1)
