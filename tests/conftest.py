@@ -170,6 +170,23 @@ def login(client, user) -> None:
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
+CSRF_VALUES = re.compile(
+    r'(name="csrf_token"(?: type="hidden")? value=")[^"]+(")|("X-CSRFToken": ")[^"]+(")'
+)
+
+
+def without_csrf(body: str) -> str:
+    """``body`` with its CSRF tokens masked: they carry a timestamp, so differ per request."""
+    return CSRF_VALUES.sub(
+        lambda m: (m.group(1) or m.group(3)) + "<csrf>" + (m.group(2) or m.group(4)), body
+    )
+
+
+def normalised_body(response, path: str) -> str:
+    """The body without what differs by design: CSRF tokens and the requested path."""
+    return without_csrf(response.get_data(as_text=True)).replace(path, "<path>")
+
+
 def csrf_token(client, path: str = "/login") -> str:
     """A valid CSRF token for ``client``'s session, read from a page like a browser would."""
     response = client.get(path, follow_redirects=True)

@@ -20,7 +20,6 @@ token.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +48,7 @@ from .access import (
     rule_methods,
     url_map_app,
 )
-from .conftest import csrf_token, login
+from .conftest import csrf_token, login, normalised_body
 
 CANARY = "CANARY-B-7f3a"
 A_MARK = "ALPHA-A-31c9"
@@ -197,21 +196,6 @@ def _ordered_rows(table):
     if table.name == "audit_events":
         statement = statement.where(table.c.action != "conversation.refused")
     return statement
-
-
-CSRF_VALUES = re.compile(
-    r'(name="csrf_token"(?: type="hidden")? value=")[^"]+(")'
-    r'|("X-CSRFToken": ")[^"]+(")'
-)
-
-
-def normalised_body(response, path: str) -> str:
-    """The body without what differs by design: CSRF tokens and the requested path."""
-    body = response.get_data(as_text=True)
-    body = CSRF_VALUES.sub(
-        lambda m: (m.group(1) or m.group(3)) + "<csrf>" + (m.group(2) or m.group(4)), body
-    )
-    return body.replace(path, "<path>")
 
 
 def send(client, method: str, path: str, headers: dict[str, str]):

@@ -16,7 +16,6 @@ can.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from app.orgs.models import Membership, MembershipRole, OrgKind, Role
 from app.unions.models import AgreementStatus
 from tests.access import app_rules, build_path, object_arguments, rule_methods, url_map_app
 from tests.conftest import csrf_token, login
+from tests.conftest import normalised_body as normalised
 
 from .helpers import make_agreement, make_ambassador
 from .helpers_conversations import CANARY, HX, full_talk
@@ -132,19 +132,6 @@ def refusals(dbs, org, actor_id: int, object_id: int) -> int:
             AuditEvent.object_id == object_id,
         )
     )
-
-
-CSRF_VALUES = re.compile(
-    r'(name="csrf_token"(?: type="hidden")? value=")[^"]+(")|("X-CSRFToken": ")[^"]+(")'
-)
-
-
-def normalised(response, path: str) -> str:
-    body = CSRF_VALUES.sub(
-        lambda m: (m.group(1) or m.group(3)) + "<csrf>" + (m.group(2) or m.group(4)),
-        response.get_data(as_text=True),
-    )
-    return body.replace(path, "<path>")
 
 
 def send(client, method: str, path: str, headers, token: str):

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from app.development.models import Goal, GoalStep, LearningKind, LearningLogEntry
 from tests.conftest import csrf_token
+from tests.conftest import normalised_body as normalised  # noqa: F401 (used by tests)
 
 HX = {"HX-Request": "true"}
 TOKEN_RE = re.compile(r'name="client_token"(?: type="hidden")? value="([^"]+)"')
@@ -38,20 +39,6 @@ def url(org, path: str = "") -> str:
 def text_of(response) -> str:
     """The page as text, with HTML entities turned back into characters."""
     return html.unescape(response.get_data(as_text=True))
-
-
-CSRF_VALUES = re.compile(
-    r'(name="csrf_token"(?: type="hidden")? value=")[^"]+(")|("X-CSRFToken": ")[^"]+(")'
-)
-
-
-def normalised(response, path: str) -> str:
-    """The body without what differs by design: CSRF tokens and the requested path."""
-    body = CSRF_VALUES.sub(
-        lambda m: (m.group(1) or m.group(3)) + "<csrf>" + (m.group(2) or m.group(4)),
-        response.get_data(as_text=True),
-    )
-    return body.replace(path, "<path>")
 
 
 def english(client) -> None:

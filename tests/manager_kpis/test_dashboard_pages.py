@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import login
-from tests.test_isolation import normalised_body
+from tests.conftest import login, normalised_body
 
 from .dashboard_world import PERSON_MARK, build_world
 

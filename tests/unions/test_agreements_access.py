@@ -3,13 +3,12 @@ company's agreement is the same 404 as a missing id, on both sides, and changes 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from app.orgs.models import OrgKind, Role
 from app.unions.models import AgreementStatus
 from tests.ambassadors.helpers import make_agreement
+from tests.conftest import normalised_body
 
 from .helpers_agreements import (  # noqa: F401 (fixtures)
     HX,
@@ -24,14 +23,6 @@ from .helpers_agreements import (  # noqa: F401 (fixtures)
 )
 
 MISSING = 999_999
-CSRF = re.compile(
-    r'(name="csrf_token"(?: type="hidden")? value=")[^"]+(")|("X-CSRFToken": ")[^"]+(")'
-)
-
-
-def _normalised(response, path):
-    body = CSRF.sub("<csrf>", response.get_data(as_text=True))
-    return body.replace(path, "<path>")
 
 
 def _state(dbs):
@@ -87,7 +78,7 @@ def test_another_partys_agreement_is_like_a_missing_one(client, dbs, make, parti
                 )
             assert answer.status_code == 404, f"{method} {path}"
             assert missing.status_code == 404
-            assert _normalised(answer, path) == _normalised(missing, missing_path)
+            assert normalised_body(answer, path) == normalised_body(missing, missing_path)
     assert _state(dbs) == before
 
 
