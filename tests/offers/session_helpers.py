@@ -6,11 +6,13 @@ import html
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from app.db_types import utcnow
 from app.offers.models import Offer, OfferFormat, OfferSignup, SignupStatus
 from app.offers.session_models import ColleagueSession, ColleagueSessionDate, SessionStatus
 from tests.careers.helpers import give_skill, make_skill
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 HX = {"HX-Request": "true"}
 
@@ -61,6 +63,15 @@ def teach_form(skill_id: int, starts: list[datetime], **extra) -> dict:
         data[f"time_{number}"] = local.strftime("%H:%M")
     data.update(extra)
     return data
+
+
+def proposed_session(client, make, dbs, org):
+    """A teacher with a confirmed skill signs in and proposes one session two days ahead;
+    the client stays signed in as the teacher. Gives (teacher, the proposal)."""
+    teacher, skill_id = teacher_with_skill(make, org)
+    login(client, teacher)
+    post(client, org, "teach", teach_form(skill_id, [future(2)]), token_from="teach")
+    return teacher, dbs.scalars(select(ColleagueSession)).one()
 
 
 def future(days: int = 2, hour: int = 9) -> datetime:

@@ -19,6 +19,7 @@ from .session_helpers import (
     approved_session,
     future,
     post,
+    proposed_session,
     teach_form,
     teacher_with_skill,
     text_of,
@@ -91,10 +92,7 @@ def test_the_form_refuses_past_dates_no_dates_and_someone_elses_skill(client, ma
 
 def test_the_teacher_withdraws_a_proposal_and_nobody_else_can(client, make, dbs):
     org = make.org()
-    teacher, skill_id = teacher_with_skill(make, org)
-    login(client, teacher)
-    post(client, org, "teach", teach_form(skill_id, [future(2)]), token_from="teach")
-    item = dbs.scalars(select(ColleagueSession)).one()
+    teacher, item = proposed_session(client, make, dbs, org)
     other = make.admin(org).user
     login(client, other)
     refused = post(client, org, f"teach/{item.id}/withdraw", token_from="teach/mine")
@@ -184,10 +182,7 @@ def test_approval_turns_every_date_into_a_colleague_offer_in_the_catalogue(clien
 def test_rejection_tells_the_teacher_with_the_note_and_makes_no_offer(client, make, dbs):
     org = make.org()
     admin = make.admin(org).user
-    teacher, skill_id = teacher_with_skill(make, org)
-    login(client, teacher)
-    post(client, org, "teach", teach_form(skill_id, [future(2)]), token_from="teach")
-    item = dbs.scalars(select(ColleagueSession)).one()
+    teacher, item = proposed_session(client, make, dbs, org)
     login(client, admin)
     english(client)
     empty = post(
@@ -370,10 +365,7 @@ def test_someone_who_finished_an_offer_teaches_a_skill_they_name(client, make, d
 def test_a_session_whose_dates_all_passed_cannot_be_approved_but_can_be_rejected(client, make, dbs):
     org = make.org()
     admin = make.admin(org).user
-    teacher, skill_id = teacher_with_skill(make, org)
-    login(client, teacher)
-    post(client, org, "teach", teach_form(skill_id, [future(2)]), token_from="teach")
-    item = dbs.scalars(select(ColleagueSession)).one()
+    teacher, item = proposed_session(client, make, dbs, org)
     date = dbs.scalars(select(ColleagueSessionDate)).one()
     date.starts_at = date.starts_at - timedelta(days=5)
     dbs.commit()
